@@ -1,0 +1,65 @@
+"""Scrapy FEEDS entries that write the archive.
+
+One feed per source, because Scrapy names a feed's file from the run, not from each item: the item filter
+routes each ``Article`` to its source's feed. Each feed is gzipped by Scrapy's own postprocessing plugin, cut
+into parts of ``batch_items`` records, and stored by ``AtomicFileFeedStorage`` (the ``""``/``file`` scheme
+in settings), which is what makes parts appear whole or not at all.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from scrapy.extensions.feedexport import ItemFilter
+
+from archiver.items import Article
+
+
+def partition_dir(root: Path, source: str, day: date) -> Path:
+    """Hive-style partition folder, so one glob reads the archive: ``source=<name>/date=<YYYY-MM-DD>``."""
+    return root / f"source={source}" / f"date={day.isoformat()}"
+
+
+class SourceItemFilter(ItemFilter):
+    """Accepts the Article items of one source (the feed's ``archiver_source`` option)."""
+
+    def __init__(self, feed_options: dict[str, Any] | None) -> None:
+        super().__init__(feed_options)
+        self.source = (feed_options or {}).get("archiver_source")
+
+    def accepts(self, item: Any) -> bool:
+        return isinstance(item, Article) and item.get("source") == self.source
+
+
+def archive_feeds(
+    root: Path,
+    sources: list[str],
+    *,
+    run_id: str,
+    spider_name: str,
+    crawl_day: date,
+    batch_items: int,
+) -> dict[str, dict[str, Any]]:
+    """FEEDS entries for one run: ``<root>/source=<s>/date=<day>/<run_id>-<part>.jsonl.gz``."""
+    feeds: dict[str, dict[str, Any]] = {}
+    for source in sources:
+        uri = str(partition_dir(root, source, crawl_day) / f"{run_id}-%(batch_id)04d.jsonl.gz")
+        feeds[uri] = {
+            "format": "jsonlines",
+            "encoding": "utf-8",
+            "item_classes": [Article],
+            "item_filter": SourceItemFilter,
+            "batch_item_count": batch_items,
+            "store_empty": False,
+            "overwrite": False,
+            "postprocessing": ["scrapy.extensions.postprocessing.GzipPlugin"],
+            "gzip_compresslevel": 6,
+            "gzip_mtime": 0,
+            "archiver_source": source,
+            "archiver_root": str(root),
+            "archiver_run_id": run_id,
+            "archiver_spider": spider_name,
+        }
+    return feeds

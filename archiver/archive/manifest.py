@@ -1,0 +1,66 @@
+"""``manifest.jsonl``: one line per finalised archive part, appended and fsynced.
+
+The manifest is how a reader (or the next run) knows which files are complete without opening them. A line is
+written in a single ``write`` on an ``O_APPEND`` descriptor after the part is in place, so a crash can leave a
+finalised part without its line (recoverable by re-inspecting the file) but never a line for a missing part.
+A torn last line from a crash is skipped by the reader and fenced off by the next writer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+MANIFEST_NAME = "manifest.jsonl"
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    path: str
+    records: int
+    bytes: int
+    sha256: str
+    run_id: str
+    spider: str
+    source: str
+    started_at: str
+    finished_at: str
+
+
+def append_manifest(root: Path, entry: ManifestEntry) -> None:
+    line = json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
+    path = root / MANIFEST_NAME
+    with _lock:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            size = os.fstat(fd).st_size
+            if size:
+                with open(path, "rb") as existing:
+                    existing.seek(size - 1)
+                    if existing.read(1) != b"\n":
+                        line = b"\n" + line  # fence off a torn line left by a crash
+            os.write(fd, line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def read_manifest(root: Path) -> list[dict[str, Any]]:
+    """All complete manifest lines (a torn line from a crash is skipped)."""
+    path = root / MANIFEST_NAME
+    if not path.exists():
+        return []
+    entries = []
+    for raw in path.read_text("utf-8").splitlines():
+        if not raw.strip():
+            continue
+        try:
+            entries.append(json.loads(raw))
+        except json.JSONDecodeError:
+            continue
+    return entries

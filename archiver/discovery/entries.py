@@ -1,0 +1,50 @@
+"""The value discovery produces, and the lenient date parsing that sitemaps, feeds and listings need."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A URL a document points to, with the date the document gives for it (None when absent or unreadable)."""
+
+    url: str
+    day: date | None = None
+    raw_date: str | None = None
+
+    @property
+    def date_unreadable(self) -> bool:
+        return bool(self.raw_date) and self.day is None
+
+
+_VISIBLE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B, %Y", "%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%Y/%m/%d")
+
+
+def parse_loose_date(text: str | None) -> date | None:
+    """The day named by an ISO 8601, RFC 822 or common visible date string; None when it names none."""
+    if not text:
+        return None
+    text = " ".join(text.split())
+    iso = re.match(r"^(\d{4}-\d{2}-\d{2})([T ][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$", text)
+    if iso:
+        try:
+            return datetime.fromisoformat(text.replace(" ", "T", 1)).date()
+        except ValueError:
+            try:
+                return date.fromisoformat(iso.group(1))
+            except ValueError:
+                return None
+    try:
+        return parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError):
+        pass
+    for fmt in _VISIBLE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None

@@ -1,0 +1,187 @@
+"""Combine the tiers of evidence into one record of raw article fields.
+
+Per field, candidates are taken in order of trust: structured metadata first (or the family's
+selectors, for the fields a family declares more reliable), then the family's selectors, then the
+general fallbacks (headline elements, trafilatura, the URL, discovery hints). The first usable
+candidate wins and its source is recorded in ``provenance``. Unknown fields are left out rather
+than filled with empty values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+from w3lib.html import replace_entities
+
+from .dates import date_from_url, normalize_iso, parse_offset
+from .dom import parse_html, select
+from .evidence import Candidate, Evidence
+from .fallback import fallback_body
+from .metadata import clean_values, read_metadata
+from .sites import SiteResult, SiteRules, apply_rules, find_family
+from .text import normalize_text
+from .titles import host_label, strip_site_name
+
+SCALAR_FIELDS = ("description", "section", "canonical_url", "site_name", "language")
+ARTICLE_ONLY = ("published_at", "modified_at", "authors", "section", "tags", "body")
+
+
+def _short(value: str) -> str:
+    """Metadata text: entities that survived parsing (double-encoded ones) decoded, whitespace
+    collapsed."""
+    return normalize_text(replace_entities(value))
+
+
+def _ordered(name: str, meta: Evidence, site: SiteResult, rules: SiteRules) -> list[Candidate]:
+    if name in rules.prefer_rules_for or name == "page_type":
+        return site.evidence.get(name) + meta.get(name)
+    return meta.get(name) + site.evidence.get(name)
+
+
+def _is_institution(name: str, rules: SiteRules, site_names: list[str], url: str) -> bool:
+    """Bylines naming the publisher (``VnExpress``, ``U.S. Embassy Vientiane``), not a person."""
+    if rules.rejects_author(name):
+        return True
+    squashed = "".join(ch for ch in name.casefold() if ch.isalnum())
+    label = host_label(url) or ""
+    names = {"".join(ch for ch in n.casefold() if ch.isalnum()) for n in site_names}
+    return squashed in names or (bool(label) and squashed == label.replace("-", ""))
+
+
+def _without_title(body: str | None, title: str | None) -> str | None:
+    """``body`` without a first paragraph that only repeats the headline (already in ``title``)."""
+    if not body or not title:
+        return body
+    first, _, rest = body.partition("\n\n")
+    if rest and first.strip().casefold() == title.casefold():
+        return rest
+    return body
+
+
+def _valid_timezone(hints: dict[str, Any]) -> str | None:
+    tz = hints.get("timezone")
+    return tz if isinstance(tz, str) and parse_offset(tz) is not None else None
+
+
+def _fallback_titles(root: etree._Element) -> list[Candidate]:
+    found: list[Candidate] = []
+    for el in select(root, "//h1")[:1]:
+        found.append(Candidate(" ".join(el.itertext()), "html:h1"))
+    for el in select(root, "//title")[:1]:
+        found.append(Candidate(" ".join(el.itertext()), "html:title"))
+    return found
+
+
+def _images(meta: Evidence, site: SiteResult) -> tuple[list[dict[str, str]], str | None]:
+    """Lead image first (og:image, else twitter/JSON-LD), then body images; one entry per URL."""
+    candidates = meta.get("images")
+    og = [c for c in candidates if c.source.startswith("meta:og:")]
+    lead = og or candidates
+    ordered = [(c.value, c.source) for c in lead] + [(img, "body") for img in site.images]
+    images: dict[str, dict[str, str]] = {}
+    first_source: str | None = None
+    for value, source in ordered:
+        url = value.get("url") if isinstance(value, dict) else None
+        if not url:
+            continue
+        if url in images:
+            if "caption" in value and "caption" not in images[url]:
+                images[url]["caption"] = value["caption"]
+            continue
+        images[url] = dict(value)
+        first_source = first_source or source
+    return list(images.values()), first_source
+
+
+def build_record(
+    html: str | bytes, url: str, hints: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The record for one page (see ``archiver.extract.extract``)."""
+    hints = hints if isinstance(hints, dict) else {}
+    root = parse_html(html)
+    if root is None:
+        return {}
+    tz = _valid_timezone(hints)
+    meta = read_metadata(root, url, tz)
+    rules, how = find_family(root, url)
+    page_type_site = apply_rules(rules, root, url, tz=tz)
+    page_type_cands = _ordered("page_type", meta, page_type_site, rules)
+    page_type = page_type_cands[0].value if page_type_cands else "unknown"
+    site = page_type_site
+    if page_type != (page_type_site.page_type or "unknown"):
+        site = apply_rules(rules, root, url, tz=tz, page_type=page_type)
+
+    record: dict[str, Any] = {}
+    provenance: dict[str, str] = {}
+
+    def put(name: str, value: Any, source: str) -> None:
+        if value in (None, "", [], {}):
+            return
+        record[name] = value
+        provenance[name] = source
+
+    site_names = [_short(c.value) for c in meta.get("site_name") if isinstance(c.value, str)]
+    patterns = rules.suffix_regexes()
+    for cand in _ordered("title", meta, site, rules) + _fallback_titles(root):
+        if isinstance(cand.value, str):
+            title = strip_site_name(_short(cand.value), site_names=site_names, url=url,
+                                    patterns=patterns)
+            if title:
+                put("title", title, cand.source)
+                break
+
+    for name in SCALAR_FIELDS:
+        for cand in _ordered(name, meta, site, rules):
+            if isinstance(cand.value, str) and _short(cand.value):
+                put(name, _short(cand.value), cand.source)
+                break
+
+    for name in ("authors", "tags"):
+        for cand in _ordered(name, meta, site, rules):
+            values = cand.value if isinstance(cand.value, list) else [cand.value]
+            values = clean_values([v for v in values if isinstance(v, str)])
+            if name == "authors":
+                values = [v for v in values if not _is_institution(v, rules, site_names, url)]
+            if values:
+                put(name, values, cand.source)
+                break
+
+    date_cands = {
+        "published_at": _ordered("published_at", meta, site, rules)
+        + [Candidate(date_from_url(url), "url"),
+           Candidate(normalize_iso(hints.get("listing_date"), tz), "hint:listing_date")],
+        "modified_at": _ordered("modified_at", meta, site, rules),
+    }
+    for name, cands in date_cands.items():
+        for cand in cands:
+            if isinstance(cand.value, str) and cand.value:
+                put(name, cand.value, cand.source)
+                break
+
+    if "language" not in record and isinstance(hints.get("language"), str):
+        lang = hints["language"].strip().lower()[:2]
+        if len(lang) == 2 and lang.isalpha():
+            put("language", lang, "hint:language")
+
+    if site.body:
+        put("body", _without_title(site.body, record.get("title")), rules.provenance)
+    elif page_type != "listing":
+        text = html if isinstance(html, str) else html.decode("utf-8", "replace")
+        body = fallback_body(text, url)
+        put("body", _without_title(body, record.get("title")), "fallback:trafilatura")
+
+    images, image_source = _images(meta, site)
+    if images and image_source:
+        put("images", images, rules.provenance if image_source == "body" else image_source)
+
+
+    if page_type == "listing":
+        for name in ARTICLE_ONLY:
+            record.pop(name, None)
+            provenance.pop(name, None)
+
+    put("page_type", page_type, page_type_cands[0].source if page_type_cands else "default")
+    put("family", rules.name, how)
+    record["provenance"] = provenance
+    return record

@@ -1,0 +1,155 @@
+"""Parse the date strings pages carry into the archive's one timestamp format.
+
+The archive keeps the offset exactly as the best evidence states it (a page saying ``+07:00`` stays
+in ``+07:00``; nothing is converted to UTC) because the offset itself tells readers where and when
+the text was published. Output is ``YYYY-MM-DDTHH:MM:SS+HH:MM``, or ``YYYY-MM-DD`` when only the
+day is known. A time with no zone is only trusted to the day unless the caller knows the site's
+zone, since guessing a zone would invent precision the page does not have.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, time, timedelta, timezone
+
+_ISO = re.compile(
+    r"""^\s*
+    (?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})
+    (?:[T\s]+
+       (?P<H>\d{1,2}):?(?P<M>\d{2})(?::?(?P<S>\d{2})(?:[.,]\d+)?)?
+       \s*(?P<tz>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?
+    )?\s*$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_OFFSET = re.compile(r"^(?P<sign>[+-])(?P<h>\d{2}):?(?P<m>\d{2})?$")
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
+_DAY_FIRST = re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<y>\d{4})\b")
+_MONTH_FIRST = re.compile(r"\b" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})\b")
+_NUMERIC_DMY = re.compile(r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\b")
+
+
+def parse_offset(value: str | None) -> timezone | None:
+    """``"+07:00"``, ``"+0700"``, ``"-06"``, ``"Z"`` -> a fixed offset; anything else ->
+    ``None``."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.upper() in {"Z", "UTC", "GMT"}:
+        return UTC
+    match = _OFFSET.match(value)
+    if not match:
+        return None
+    hours, minutes = int(match["h"]), int(match["m"] or 0)
+    if hours > 14 or minutes > 59:
+        return None
+    delta = timedelta(hours=hours, minutes=minutes)
+    return timezone(-delta if match["sign"] == "-" else delta)
+
+
+def format_offset(tz: timezone) -> str:
+    """A fixed offset as ``+HH:MM`` (UTC is written ``+00:00``, never ``Z``)."""
+    total = int(tz.utcoffset(None).total_seconds()) // 60
+    sign = "-" if total < 0 else "+"
+    hours, minutes = divmod(abs(total), 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
+
+
+def _format(day: date, clock: time | None, tz: timezone | None) -> str:
+    if clock is None or tz is None:
+        return day.isoformat()
+    return f"{day.isoformat()}T{clock.strftime('%H:%M:%S')}{format_offset(tz)}"
+
+
+def normalize_iso(value: str | None, default_tz: str | None = None) -> str | None:
+    """Normalise an ISO 8601 string; ``None`` when it is not a plausible date.
+
+    ``default_tz`` (e.g. ``"+07:00"``) is applied to a time that has no zone; without it such a
+    time is cut to the day.
+    """
+    if not isinstance(value, str):
+        return None
+    match = _ISO.match(value)
+    if not match:
+        return None
+    try:
+        day = date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        return None
+    if not 1900 <= day.year <= 2100:
+        return None
+    if match["H"] is None:
+        return day.isoformat()
+    try:
+        clock = time(int(match["H"]), int(match["M"]), int(match["S"] or 0))
+    except ValueError:
+        return day.isoformat()
+    tz = parse_offset(match["tz"]) if match["tz"] else parse_offset(default_tz)
+    return _format(day, clock, tz)
+
+
+def parse_text_date(text: str | None) -> str | None:
+    """Find a human-written day in visible text ("17 March, 2023", "March 17, 2023", "2/11/2023").
+
+    Only the day is returned: visible dates rarely state a zone, and the site rules that call this
+    record their own provenance.
+    """
+    if not text:
+        return None
+    iso = normalize_iso(text)
+    if iso:
+        return iso[:10]
+    for pattern in (_DAY_FIRST, _MONTH_FIRST):
+        for match in pattern.finditer(text):
+            month = _MONTHS.get(match["mon"].lower())
+            if month is None:
+                continue
+            found = _safe_day(match["y"], month, match["d"])
+            if found:
+                return found
+    match = _NUMERIC_DMY.search(text)
+    if match:
+        return _safe_day(match["y"], match["m"], match["d"])
+    return None
+
+
+def _safe_day(year: str | int, month: str | int, day: str | int) -> str | None:
+    try:
+        found = date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    return found.isoformat() if 1900 <= found.year <= 2100 else None
+
+
+def date_from_url(url: str | None) -> str | None:
+    """The day in a ``/YYYY/MM/DD/`` URL path (common in WordPress permalinks), else ``None``."""
+    if not url:
+        return None
+    match = re.search(r"/((?:19|20)\d{2})/(\d{2})/(\d{2})/", url)
+    return _safe_day(*match.groups()) if match else None
+
+
+def parse_any(value: str | None, default_tz: str | None = None) -> str | None:
+    """ISO first, then visible-text forms: for values whose format is not known in advance."""
+    return normalize_iso(value, default_tz) or parse_text_date(value)

@@ -1,0 +1,113 @@
+"""Parse untrusted HTML into an lxml tree without ever raising.
+
+Crawled pages arrive truncated, mis-encoded or as binary junk. Every later stage wants a tree or
+nothing, so the tolerance lives here once: control characters lxml refuses are stripped, an XML
+declaration that lxml rejects in a ``str`` is dropped, and any parser error yields ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from cssselect import GenericTranslator, SelectorError
+from lxml import etree, html
+
+_FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_TRANSLATOR = GenericTranslator()
+_XPATH_AXIS = re.compile(r"^[a-z-]+::")
+
+
+def parse_html(markup: str | bytes | None) -> html.HtmlElement | None:
+    """Return the document root, or ``None`` when there is nothing usable to parse."""
+    if not markup:
+        return None
+    if isinstance(markup, bytes):
+        markup = markup.decode("utf-8", errors="replace")
+    text = _FORBIDDEN_CHARS.sub("", _XML_DECL.sub("", markup))
+    if not text.strip():
+        return None
+    try:
+        root = html.document_fromstring(text)
+    except (etree.ParserError, ValueError, TypeError):
+        return None
+    return root if isinstance(root, html.HtmlElement) else None
+
+
+def to_xpath(selector: str) -> str:
+    """Turn a selector into XPath: selectors starting with ``/``, ``./``, ``(`` or an axis
+    (``descendant-or-self::``) are XPath already, anything else is CSS. Rule sets can then use
+    whichever reads better for each case."""
+    selector = selector.strip()
+    if selector.startswith(("/", "./", "(")) or _XPATH_AXIS.match(selector):
+        return selector
+    return _TRANSLATOR.css_to_xpath(selector)
+
+
+def select(root: etree._Element, selector: str) -> list[etree._Element]:
+    """Elements matching one CSS or XPath selector, in document order; a bad selector matches
+    nothing."""
+    try:
+        found = root.xpath(to_xpath(selector))
+    except (SelectorError, etree.XPathError, ValueError):
+        return []
+    return [el for el in found if isinstance(el, etree._Element)]
+
+
+def select_first(root: etree._Element, selectors: Iterable[str]) -> etree._Element | None:
+    """The first element matched by the first selector in ``selectors`` that matches anything."""
+    for selector in selectors:
+        found = select(root, selector)
+        if found:
+            return found[0]
+    return None
+
+
+def remove_selected(root: etree._Element, selectors: Iterable[str]) -> int:
+    """Remove every element matched by any selector (furniture such as share widgets) and return
+    the count.
+
+    The tail text after a removed element belongs to its parent, so it is kept.
+    """
+    removed = 0
+    for selector in selectors:
+        for el in select(root, selector):
+            if el.getparent() is None:
+                continue
+            drop_element(el)
+            removed += 1
+    return removed
+
+
+def drop_element(el: etree._Element) -> None:
+    """Detach ``el`` from its parent while keeping its tail text in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def has_class(el: etree._Element, name: str) -> bool:
+    """Whether ``el`` carries the HTML class ``name``."""
+    return name in (el.get("class") or "").split()
+
+
+def relative_xpath(selector: str) -> str:
+    """An XPath for ``selector`` that searches only at and below the context element.
+
+    CSS compiles to ``descendant-or-self::`` (already relative); an absolute XPath such as ``//x``
+    is made relative as ``.//x`` so that a selector applied to one container never reaches the rest
+    of the document.
+    """
+    xpath = to_xpath(selector)
+    if xpath.startswith("/"):
+        return "." + xpath
+    return xpath

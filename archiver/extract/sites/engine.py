@@ -1,0 +1,153 @@
+"""Apply any ``SiteRules`` to a parsed page.
+
+The engine is the only code that interprets rule sets, so every family gets the same behaviour:
+recognition by host or DOM marker, furniture removal on a private copy of the body container (the
+caller's tree is never modified), captions recorded with their images instead of in the text, and
+each value labelled with the family's provenance.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from ..dates import parse_any
+from ..dom import relative_xpath, remove_selected, select, select_first
+from ..evidence import Evidence
+from ..metadata import absolute
+from ..text import element_text, normalize_text
+from .rules import DateRule, PageTypeRule, SiteRules
+
+
+@dataclass
+class SiteResult:
+    """What a family's rules found: ordinary candidates plus the body and its images."""
+
+    evidence: Evidence = field(default_factory=Evidence)
+    page_type: str | None = None
+    body: str | None = None
+    images: list[dict[str, str]] = field(default_factory=list)
+
+
+def recognise(rules: SiteRules, root: etree._Element | None, url: str | None) -> str | None:
+    """``"host"`` or ``"marker"`` when the page belongs to the family, else ``None``."""
+    host = ""
+    if url:
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError:
+            host = ""
+    if host and any(p.fullmatch(host) for p in rules.host_regexes()):
+        return "host"
+    if root is not None and any(select(root, marker) for marker in rules.markers):
+        return "marker"
+    return None
+
+
+def _page_type(rules: tuple[PageTypeRule, ...], root: etree._Element) -> str | None:
+    for rule in rules:
+        if all(len(select(root, m.selector)) >= m.min_count for m in rule.require):
+            return rule.page_type
+    return None
+
+
+def _date(rules: tuple[DateRule, ...], root: etree._Element, tz: str | None) -> str | None:
+    for rule in rules:
+        for el in select(root, rule.selector):
+            raw = el.get(rule.attribute) if rule.attribute else " ".join(el.itertext())
+            parsed = parse_any(raw, tz)
+            if parsed:
+                return parsed
+    return None
+
+
+def _texts(root: etree._Element, selectors: tuple[str, ...]) -> list[str]:
+    """Texts of all elements matched by the first selector that yields any text."""
+    for selector in selectors:
+        texts = [normalize_text(" ".join(el.itertext())) for el in select(root, selector)]
+        texts = [t for t in texts if t]
+        if texts:
+            return texts
+    return []
+
+
+def _image_src(img: etree._Element) -> str | None:
+    for attr in ("src", "data-src", "data-lazy-src", "data-orig-file"):
+        value = img.get(attr)
+        if value and not value.startswith("data:"):
+            return value
+    return None
+
+
+def _caption_holder(img: etree._Element, container: etree._Element) -> etree._Element | None:
+    """The nearest ``<figure>`` or WordPress caption block around ``img`` inside ``container``."""
+    holder = img.getparent()
+    while holder is not None and holder is not container.getparent():
+        if holder.tag == "figure" or "wp-caption" in (holder.get("class") or ""):
+            return holder
+        if holder is container:
+            return None
+        holder = holder.getparent()
+    return None
+
+
+def _images(container: etree._Element, rules: SiteRules, url: str) -> list[dict[str, str]]:
+    """Images of the body, each with the caption of its enclosing figure when there is one."""
+    found: list[dict[str, str]] = []
+    for img in container.iter("img"):
+        src = absolute(_image_src(img), url)
+        if not src:
+            continue
+        entry = {"url": src}
+        holder = _caption_holder(img, container)
+        if holder is not None:
+            captions = [
+                normalize_text(" ".join(c.itertext()))
+                for selector in rules.caption_selectors
+                for c in select(holder, relative_xpath(selector))
+            ]
+            captions = [c for c in captions if c]
+            if captions:
+                entry["caption"] = captions[0]
+        found.append(entry)
+    return found
+
+
+def apply_rules(
+    rules: SiteRules,
+    root: etree._Element,
+    url: str,
+    *,
+    tz: str | None = None,
+    page_type: str | None = None,
+) -> SiteResult:
+    """Run ``rules`` over ``root`` (read-only) and return what they found."""
+    result = SiteResult()
+    ev = result.evidence
+    source = rules.provenance
+
+    result.page_type = _page_type(rules.page_types, root)
+    if result.page_type:
+        ev.add("page_type", result.page_type, source)
+
+    for text in _texts(root, rules.title_selectors)[:1]:
+        ev.add("title", text, source)
+    ev.add("published_at", _date(rules.date_rules, root, tz), source)
+    ev.add("modified_at", _date(rules.modified_rules, root, tz), source)
+    authors = [a for a in _texts(root, rules.author_selectors) if not rules.rejects_author(a)]
+    ev.add("authors", authors, source)
+    ev.add("section", next(iter(_texts(root, rules.section_selectors)), None), source)
+    ev.add("tags", _texts(root, rules.tag_selectors), source)
+
+    effective_type = page_type or result.page_type or "unknown"
+    if effective_type in rules.body_page_types:
+        container = select_first(root, rules.body_selectors)
+        if container is not None:
+            container = copy.deepcopy(container)
+            remove_selected(container, [relative_xpath(s) for s in rules.furniture])
+            result.images = _images(container, rules, url)
+            result.body = element_text(container) or None
+    return result

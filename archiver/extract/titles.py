@@ -1,0 +1,83 @@
+"""Remove the site name that pages append to (or put before) their headline.
+
+Only a part that is demonstrably the site's name is removed: either it matches a family's known
+suffix pattern, ``og:site_name``, or the host name. A headline such as "Deal agreed - talks resume"
+keeps its dash because "talks resume" is not the site's name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from .text import normalize_text
+
+SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
+_TRAILING_SEPARATOR = re.compile(r"\s+[|:\-–—·»]+\s*$")
+_NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+_HOST_PREFIXES = ("www.", "m.", "amp.")
+
+
+def _squash(text: str) -> str:
+    return _NON_ALNUM.sub("", text.casefold())
+
+
+def host_label(url: str | None) -> str | None:
+    """The distinctive label of a host (``www.caymancompass.com`` -> ``caymancompass``)."""
+    if not url:
+        return None
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
+    for prefix in _HOST_PREFIXES:
+        if host.startswith(prefix):
+            host = host[len(prefix):]
+    label = host.split(".")[0] if host else ""
+    return label or None
+
+
+def _is_site_name(part: str, names: Iterable[str], label: str | None) -> bool:
+    squashed = _squash(part)
+    if not squashed:
+        return False
+    for name in names:
+        if name and squashed == _squash(name):
+            return True
+    if label:
+        squashed_label = _squash(label)
+        if squashed == squashed_label:
+            return True
+        if squashed.startswith(squashed_label) and len(part.split()) <= 3:
+            return True
+    return False
+
+
+def strip_site_name(
+    title: str,
+    *,
+    site_names: Iterable[str] = (),
+    url: str | None = None,
+    patterns: Iterable[re.Pattern[str]] = (),
+) -> str:
+    """``title`` without a recognised site-name suffix or prefix; never returns an empty string
+    when ``title`` had content."""
+    title = normalize_text(title)
+    original = title
+    for pattern in patterns:
+        title = pattern.sub("", title).strip()
+    names = [n for n in site_names if n]
+    label = host_label(url)
+    for sep in SEPARATORS:
+        if sep in title:
+            head, _, tail = title.rpartition(sep)
+            if head.strip() and _is_site_name(tail, names, label):
+                title = head.strip()
+                break
+            first, _, rest = title.partition(sep)
+            if rest.strip() and _is_site_name(first, names, label):
+                title = rest.strip()
+                break
+    title = _TRAILING_SEPARATOR.sub("", title).strip()
+    return title or original

@@ -1,0 +1,55 @@
+"""The two values that travel through a crawl.
+
+``Page`` is what a spider hands on: a fetched response that discovery believes is an article, with the
+decoded HTML and the hints discovery gathered (listing date, how it was found). ``Article`` is the archived
+record; its fields mirror ``archiver/schema/article.schema.json`` one to one, so an item that leaves the
+pipelines can be validated and written as it is.
+"""
+
+from __future__ import annotations
+
+import scrapy
+
+SCHEMA_VERSION = 1
+
+
+class Page(scrapy.Item):
+    """A fetched page on its way to extraction (never archived itself)."""
+
+    url = scrapy.Field()
+    html = scrapy.Field()
+    http_status = scrapy.Field()
+    fetched_at = scrapy.Field()
+    source = scrapy.Field()
+    encoding = scrapy.Field()
+    discovered_via = scrapy.Field()
+    hints = scrapy.Field()
+
+
+class Article(scrapy.Item):
+    """One archived article record (see the JSON Schema for each field's meaning)."""
+
+    schema_version = scrapy.Field()
+    id = scrapy.Field()
+    url = scrapy.Field()
+    canonical_url = scrapy.Field()
+    source = scrapy.Field()
+    source_kind = scrapy.Field()
+    country = scrapy.Field()
+    site_name = scrapy.Field()
+    title = scrapy.Field()
+    description = scrapy.Field()
+    authors = scrapy.Field()
+    published_at = scrapy.Field()
+    modified_at = scrapy.Field()
+    section = scrapy.Field()
+    tags = scrapy.Field()
+    language = scrapy.Field()
+    body = scrapy.Field()
+    word_count = scrapy.Field()
+    images = scrapy.Field()
+    content_sha256 = scrapy.Field()
+    fetched_at = scrapy.Field()
+    http_status = scrapy.Field()
+    run_id = scrapy.Field()
+    provenance = scrapy.Field()

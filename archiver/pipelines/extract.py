@@ -1,0 +1,63 @@
+"""Page -> Article: runs the pure extractor and adds what the crawl knows (source, fetch facts, run id).
+
+Pages the extractor classifies as something other than an article (a static page, a listing) are dropped here,
+with the reason counted, because only extraction can tell them apart from posts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archiver import outcomes
+from archiver.extract import extract
+from archiver.items import SCHEMA_VERSION, Article, Page
+
+NOT_ARTICLES = {"page", "listing"}
+
+
+class ExtractPipeline:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ExtractPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not isinstance(item, Page):
+            return item
+        spider = self.crawler.spider
+        source = spider.sources_by_name[item["source"]]
+        try:
+            fields = extract(item["html"], item["url"], hints=item.get("hints") or None)
+        except Exception as exc:  # an extractor bug must cost one page, not the crawl
+            raise outcomes.drop(self.crawler.stats, item, "extract_error", repr(exc)[:300]) from exc
+        page_type = fields.pop("page_type", "unknown")
+        fields.pop("family", None)
+        if page_type in NOT_ARTICLES:
+            raise outcomes.drop(self.crawler.stats, item, "not_article", f"page type {page_type}")
+        provenance = dict(fields.pop("provenance", {}))
+        article = Article(
+            schema_version=SCHEMA_VERSION,
+            url=item["url"],
+            source=source.name,
+            source_kind=source.kind,
+            country=source.country,
+            fetched_at=item["fetched_at"],
+            http_status=item["http_status"],
+            run_id=spider.run_id,
+        )
+        for key, value in fields.items():
+            if key in Article.fields and value not in (None, "", [], {}):
+                article[key] = value
+        if "site_name" not in article:
+            article["site_name"] = source.site_name
+            provenance["site_name"] = "registry"
+        if "language" not in article and source.language:
+            article["language"] = source.language
+            provenance["language"] = "registry"
+        if "canonical_url" not in article:
+            article["canonical_url"] = item["url"]
+            provenance["canonical_url"] = "url"
+        article["provenance"] = provenance
+        return article

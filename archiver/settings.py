@@ -1,0 +1,80 @@
+"""Scrapy settings for archiver: polite, bounded and quiet by default.
+
+Every value here is a default a scheduled job can rely on without flags; override per run with ``-s NAME=value``.
+"""
+
+BOT_NAME = "archiver"
+SPIDER_MODULES = ["archiver.spiders"]
+NEWSPIDER_MODULE = "archiver.spiders"
+
+# Who we are. Site operators should be able to find and reach us; set ARCHIVER_CONTACT_URL to your own page.
+ARCHIVER_CONTACT_URL = "https://github.com/archiver/archiver"
+ARCHIVER_VERSION = "0.1.0"
+USER_AGENT = f"archiver/{ARCHIVER_VERSION} (+{ARCHIVER_CONTACT_URL})"
+
+# Politeness.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+# A short read is a broken page, not a shorter article: fail it (and count it) instead of archiving a torso.
+DOWNLOAD_FAIL_ON_DATALOSS = True
+
+# Retries with exponential backoff (see archiver.middlewares.BackoffRetryMiddleware).
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+ARCHIVER_RETRY_BACKOFF_BASE = 1.0
+ARCHIVER_RETRY_BACKOFF_MAX = 60.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "archiver.middlewares.BackoffRetryMiddleware": 550,
+    "archiver.middlewares.OffsiteRedirectGuard": 610,
+}
+
+# Let non-2xx responses reach the spider's errback path through HttpError, where they are logged and counted.
+HTTPERROR_ALLOW_ALL = False
+
+# Components of ours.
+ITEM_PIPELINES = {
+    "archiver.pipelines.extract.ExtractPipeline": 100,
+    "archiver.pipelines.normalise.NormalisePipeline": 200,
+    "archiver.pipelines.validate.ValidatePipeline": 300,
+    "archiver.pipelines.dedupe.DedupePipeline": 400,
+}
+EXTENSIONS = {
+    "archiver.summary.RunSummary": 500,
+    # Scrapy 2.19 turns these on by default; an archiver job never needs remote code execution.
+    "scrapy.extensions.telnet.TelnetConsole": None,
+}
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+FEED_STORAGES = {
+    "": "archiver.archive.storage.AtomicFileFeedStorage",
+    "file": "archiver.archive.storage.AtomicFileFeedStorage",
+}
+FEED_EXPORT_ENCODING = "utf-8"
+FEED_STORE_EMPTY = False
+LOG_FORMATTER = "archiver.logformat.ArchiverLogFormatter"
+
+# Archive layout. Records are finalised in parts of at most this many items, so a killed run loses at most one
+# unfinished part per source (which the next run fetches again).
+ARCHIVER_BATCH_ITEMS = 500
+ARCHIVER_DATA_DIR = None
+ARCHIVER_ARCHIVE_DIR = None
+# Run reports (one JSON file per run); default: <data dir>/runs.
+ARCHIVER_RUNS_DIR = None
+# Pages shorter than this many words are not articles (cookie notices, redirect stubs, empty templates).
+ARCHIVER_MIN_WORDS = 20
+
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_TEMPDIR = None

@@ -1,0 +1,145 @@
+"""The sources registry: which sites archiver crawls, described as data.
+
+Each ``*.toml`` file under ``data/sources/`` holds a ``[defaults]`` table and a list of ``[[source]]`` tables.
+Adding a site is adding an entry; no Python changes. Names are unique across all files, so ``la`` always means
+one site, and a mistyped name fails loudly with the closest real names instead of crawling nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archiver.paths import sources_dir
+
+KINDS = ("embassy", "news")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
+
+
+class SourceError(ValueError):
+    """A registry file is malformed, or a requested source name does not exist."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One crawlable site."""
+
+    name: str
+    kind: str
+    family: str
+    country: str
+    site_name: str
+    base_url: str
+    language: str = "en"
+    languages: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def host(self) -> str:
+        return self.base_url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
+
+    def with_base_url(self, base_url: str) -> Source:
+        """The same source served from another address (a mirror, or the offline demo server)."""
+        from dataclasses import replace
+
+        return replace(self, base_url=base_url.rstrip("/"))
+
+
+def _build(entry: dict[str, Any], defaults: dict[str, Any], origin: Path) -> Source:
+    merged = {**defaults, **entry}
+    where = f"{origin.name}: source {merged.get('name', '?')!r}"
+    name = merged.pop("name", None)
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise SourceError(f"{where}: 'name' must be lowercase letters, digits, '.', '_' or '-'")
+    kind = merged.pop("kind", None)
+    if kind not in KINDS:
+        raise SourceError(f"{where}: 'kind' must be one of {', '.join(KINDS)}, not {kind!r}")
+    country = merged.pop("country", None)
+    if not isinstance(country, str) or not _COUNTRY.match(country):
+        raise SourceError(f"{where}: 'country' must be an ISO 3166-1 alpha-2 code like 'LA'")
+    language = merged.pop("language", "en")
+    if not _LANGUAGE.match(str(language)):
+        raise SourceError(f"{where}: 'language' must be an ISO 639-1 code like 'en'")
+    host = merged.pop("host", None)
+    base_url = merged.pop("base_url", None) or (f"https://{host}" if host else None)
+    if not base_url or not re.match(r"^https?://[^/\s]+", base_url):
+        raise SourceError(f"{where}: give 'host' or an http(s) 'base_url'")
+    site_name = merged.pop("site_name", None) or name
+    family = merged.pop("family", "general")
+    languages = tuple(merged.pop("languages", ()) or (language,))
+    return Source(
+        name=name,
+        kind=kind,
+        family=family,
+        country=country,
+        site_name=site_name,
+        base_url=base_url.rstrip("/"),
+        language=language,
+        languages=languages,
+        extra=merged,
+    )
+
+
+def load_registry(directory: Path | None = None) -> dict[str, Source]:
+    """Every source in the registry, by name. Raises ``SourceError`` on a malformed file or a repeated name."""
+    directory = directory or sources_dir()
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        raise SourceError(f"no sources registry found: {directory} has no *.toml files")
+    registry: dict[str, Source] = {}
+    for path in files:
+        try:
+            document = tomllib.loads(path.read_text("utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SourceError(f"{path}: not valid TOML: {exc}") from exc
+        defaults = document.get("defaults", {})
+        for entry in document.get("source", []):
+            source = _build(entry, defaults, path)
+            if source.name in registry:
+                raise SourceError(f"{path.name}: source name {source.name!r} is defined twice")
+            registry[source.name] = source
+    return registry
+
+
+def resolve(
+    spec: str | Iterable[str], *, kind: str | None = None, registry: dict[str, Source] | None = None
+) -> list[Source]:
+    """Turn ``"la"``, ``"la,th,vn"`` or ``"all"`` into sources (of ``kind`` when given), in the order asked.
+
+    An unknown name raises ``SourceError`` naming the closest registered names, because a silent empty crawl
+    from a typo in a cron line is the worst outcome.
+    """
+    registry = registry if registry is not None else load_registry()
+    pool = {n: s for n, s in registry.items() if kind is None or s.kind == kind}
+    names = [p.strip().lower() for p in (spec.split(",") if isinstance(spec, str) else spec)]
+    names = [n for n in names if n]
+    if not names:
+        raise SourceError("no source given: name one or more sources, or 'all'")
+    if names == ["all"]:
+        return [pool[n] for n in sorted(pool)]
+    chosen: list[Source] = []
+    for name in names:
+        if name not in pool:
+            raise SourceError(_unknown_message(name, pool, registry, kind))
+        if pool[name] not in chosen:
+            chosen.append(pool[name])
+    return chosen
+
+
+def _unknown_message(
+    name: str, pool: dict[str, Source], registry: dict[str, Source], kind: str | None
+) -> str:
+    if name in registry and kind:
+        return f"source {name!r} is a {registry[name].kind} source, not {kind}"
+    by_site = {s.site_name.lower(): s.name for s in pool.values()}
+    close = difflib.get_close_matches(name, list(pool), n=3, cutoff=0.5)
+    close += [by_site[m] for m in difflib.get_close_matches(name, list(by_site), n=3, cutoff=0.6)]
+    hint = f"; did you mean {', '.join(dict.fromkeys(close))}?" if close else ""
+    return f"unknown source {name!r}{hint} (run `archiver sources` for the list)"

@@ -1,0 +1,266 @@
+"""What every archiver spider shares: arguments, sources, the archive feeds, and the outcome of each response.
+
+A concrete spider only says how to discover a family's articles (which documents to read, in which order).
+This base turns its arguments into sources, points one Scrapy feed per source at the dated archive, and gives
+every article response one of two fates: a ``Page`` item for the pipelines, or a counted, logged reason why not.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from archiver import outcomes
+from archiver.archive.feeds import archive_feeds
+from archiver.decoding import decode_html
+from archiver.discovery import Entry
+from archiver.items import Page
+from archiver.paths import default_archive_dir
+from archiver.sources import Source, SourceError, resolve
+
+logger = logging.getLogger(__name__)
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_FAILURE_REASONS = {
+    "DownloadTimeoutError": "timeout",
+    "TimeoutError": "timeout",
+    "DownloadCancelledError": "too_large",
+    "ResponseDataLossError": "truncated",
+    "CannotResolveHostError": "dns_error",
+    "DNSLookupError": "dns_error",
+    "DownloadConnectionRefusedError": "connection_refused",
+    "ConnectionRefusedError": "connection_refused",
+    "DownloadFailedError": "download_failed",
+    "ResponseFailed": "download_failed",
+}
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """A sortable, unique run id: UTC start time plus a random suffix (two runs in one second still differ)."""
+    now = now or datetime.now(UTC)
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def parse_since(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"since={value!r} is not a date in YYYY-MM-DD form") from exc
+
+
+def parse_limit(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        limit = int(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"limit={value!r} is not a whole number") from exc
+    if limit < 1:
+        raise ValueError(f"limit={value!r} must be at least 1")
+    return limit
+
+
+class ArchiveSpider(scrapy.Spider):
+    """Base for spiders that archive a kind of source. Subclasses implement ``discover(source)``."""
+
+    source_kind: ClassVar[str]
+    source_argument: ClassVar[str] = "source"
+
+    def __init__(
+        self,
+        *args: Any,
+        since: str | None = None,
+        limit: str | int | None = None,
+        base_url: str | None = None,
+        run_id: str | None = None,
+        archive: str | None = None,
+        **kwargs: Any,
+    ):
+        spec = kwargs.pop(self.source_argument, None)
+        super().__init__(*args, **kwargs)
+        if not spec:
+            raise SourceError(
+                f"name what to crawl: -a {self.source_argument}=NAME[,NAME...] or -a {self.source_argument}=all"
+            )
+        self.sources: list[Source] = resolve(spec, kind=self.source_kind)
+        if base_url:
+            if len(self.sources) != 1:
+                raise SourceError("base_url can only replace the address of a single source")
+            self.sources = [self.sources[0].with_base_url(base_url)]
+        self.sources_by_name = {s.name: s for s in self.sources}
+        self.since = parse_since(since)
+        self.limit = parse_limit(limit)
+        self.started_at = datetime.now(UTC)
+        self.run_id = run_id or new_run_id(self.started_at)
+        self.archive_arg = archive
+        self.allowed_domains = sorted({s.host for s in self.sources})
+        self._scheduled: Counter[str] = Counter()
+        self._limit_noted: set[str] = set()
+        self._article_urls: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArchiveSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        root = Path(
+            spider.archive_arg
+            or settings.get("ARCHIVER_ARCHIVE_DIR")
+            or default_archive_dir(settings.get("ARCHIVER_DATA_DIR"))
+        ).resolve()
+        spider.archive_dir = root
+        feeds = dict(settings.getdict("FEEDS"))
+        feeds.update(
+            archive_feeds(
+                root,
+                [s.name for s in spider.sources],
+                run_id=spider.run_id,
+                spider_name=spider.name,
+                crawl_day=spider.started_at.date(),
+                batch_items=settings.getint("ARCHIVER_BATCH_ITEMS"),
+            )
+        )
+        settings.set("FEEDS", feeds, priority="spider")
+        return spider
+
+    # -- discovery --------------------------------------------------------------------------------------
+
+    async def start(self):  # type: ignore[override]
+        logger.info(
+            "run %s: %d %s source(s)%s%s; archive in %s",
+            self.run_id,
+            len(self.sources),
+            self.source_kind,
+            f", since {self.since}" if self.since else "",
+            f", at most {self.limit} articles each" if self.limit else "",
+            self.archive_dir,
+        )
+        for source in self.sources:
+            for request in self.discover(source):
+                yield request
+
+    def discover(self, source: Source) -> Iterable[Request]:
+        raise NotImplementedError
+
+    def is_too_old(self, entry: Entry) -> bool:
+        """True when ``since`` is set and the entry's date is known and earlier (unknown dates are fetched)."""
+        return bool(self.since and entry.day and entry.day < self.since)
+
+    def on_own_site(self, source: Source, url: str) -> bool:
+        return urlsplit(url).hostname == source.host
+
+    def article_request(
+        self, source: Source, entry: Entry, via: str, hints: dict[str, Any] | None = None
+    ) -> Request | None:
+        """A request for an article page, or None when it is off-site, too old, already asked for, or over limit."""
+        url = entry.url
+        if not self.on_own_site(source, url):
+            outcomes.count(self.crawler.stats, source.name, "discovery", "offsite_link")
+            return None
+        if self.is_too_old(entry):
+            outcomes.count(self.crawler.stats, source.name, "discovery", "skipped_since")
+            return None
+        if entry.date_unreadable:
+            outcomes.count(self.crawler.stats, source.name, "discovery", "unparsable_date")
+            outcomes.note_once(self.crawler.stats, "unparsable date", url, f"{via} gave {entry.raw_date!r}")
+        if url in self._article_urls:
+            return None
+        if self.limit is not None and self._scheduled[source.name] >= self.limit:
+            if source.name not in self._limit_noted:
+                self._limit_noted.add(source.name)
+                logger.info("%s: limit of %d articles reached; discovery stops", source.name, self.limit)
+            return None
+        self._article_urls.add(url)
+        self._scheduled[source.name] += 1
+        outcomes.count(self.crawler.stats, source.name, "discovery", "articles", via)
+        page_hints = dict(hints or {})
+        if entry.day and via == "listing":
+            page_hints.setdefault("listing_date", entry.day.isoformat())
+        return Request(
+            url,
+            callback=self.parse_article,
+            errback=self.on_article_error,
+            priority=10,
+            meta={"source": source.name, "discovered_via": via, "hints": page_hints},
+        )
+
+    def limit_reached(self, source: Source) -> bool:
+        return self.limit is not None and self._scheduled[source.name] >= self.limit
+
+    # -- article responses ------------------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterable[Page]:
+        source = response.meta["source"]
+        stats = self.crawler.stats
+        outcomes.count(stats, source, "pages")
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        if not response.body:
+            outcomes.reject(stats, source, response.url, "empty_body", f"HTTP {response.status}")
+            return
+        if content_type and not content_type.startswith(_HTML_TYPES):
+            outcomes.reject(stats, source, response.url, "not_html", content_type.split(";")[0])
+            return
+        if not content_type and not response.body.lstrip()[:512].lower().startswith((b"<!doctype", b"<html")):
+            outcomes.reject(stats, source, response.url, "not_html", "no Content-Type and no HTML start")
+            return
+        decoded = decode_html(response.body, content_type)
+        if decoded.mismatch:
+            outcomes.count(stats, source, "charset_mismatch")
+            outcomes.note_once(stats, "charset mismatch", response.url, decoded.mismatch)
+        yield Page(
+            url=response.url,
+            html=decoded.text,
+            http_status=response.status,
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            source=source,
+            encoding=decoded.encoding,
+            discovered_via=response.meta.get("discovered_via"),
+            hints=response.meta.get("hints") or {},
+        )
+
+    def on_article_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        reason, detail = describe_failure(failure)
+        outcomes.reject(self.crawler.stats, request.meta.get("source"), request.url, reason, detail)
+
+    def on_discovery_error(self, failure: Failure) -> None:
+        """Count a failed discovery document; subclasses chain to their next discovery method."""
+        request = failure.request  # type: ignore[attr-defined]
+        reason, detail = describe_failure(failure)
+        source = request.meta.get("source")
+        step = request.meta.get("step_name", "document")
+        outcomes.count(self.crawler.stats, source, "discovery", "failed", step)
+        outcomes.count(self.crawler.stats, source, "discovery", "errors", reason)
+        outcomes.note_once(
+            self.crawler.stats, f"{step} unavailable ({reason})", request.url, detail, level=logging.INFO
+        )
+
+
+def describe_failure(failure: Failure) -> tuple[str, str]:
+    """A short, countable reason for a failed request, and a human detail line."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        status = exc.response.status
+        return f"http_{status}", f"HTTP {status}"
+    if isinstance(exc, IgnoreRequest):
+        text = str(exc)
+        if "robots.txt" in text:
+            return "robots_disallowed", text
+        if "offsite" in text.lower() or "Filtered offsite" in text:
+            return "offsite_redirect", text
+        return "ignored", text or type(exc).__name__
+    name = type(exc).__name__
+    return _FAILURE_REASONS.get(name, f"error_{name}"), str(exc)[:300] or name

@@ -1,0 +1,114 @@
+"""The end-of-run summary: per source, pages fetched, records archived, and pages dropped by reason.
+
+Built from the crawl stats (``archiver.outcomes`` keys) and the manifest lines of this run, so it reports what
+was actually finalised, not what was hoped for. The ``RunSummary`` extension logs it when a spider closes;
+``archiver demo`` prints it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+
+from archiver.archive.manifest import read_manifest
+from archiver.paths import data_dir
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SourceSummary:
+    name: str
+    pages: int = 0
+    records: int = 0
+    archived: int = 0
+    files: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+
+
+def summarise(stats: dict[str, Any], sources: list[str], archive_dir: Path, run_id: str) -> list[SourceSummary]:
+    by_source = {name: SourceSummary(name) for name in sources}
+    for key, value in stats.items():
+        parts = key.split("/")
+        if len(parts) < 4 or parts[:2] != ["archiver", "source"] or parts[2] not in by_source:
+            continue
+        summary, rest = by_source[parts[2]], parts[3:]
+        if rest == ["pages"]:
+            summary.pages = value
+        elif rest == ["records"]:
+            summary.records = value
+        elif rest[0] == "dropped" and len(rest) == 2:
+            summary.dropped[rest[1]] = value
+    for entry in read_manifest(archive_dir):
+        if entry.get("run_id") == run_id and entry.get("source") in by_source:
+            by_source[entry["source"]].archived += entry["records"]
+            by_source[entry["source"]].files += 1
+    return list(by_source.values())
+
+
+def format_summary(rows: list[SourceSummary]) -> str:
+    lines = [f"{'source':<14} {'pages':>6} {'records':>8} {'files':>6}  dropped (reason: count)"]
+    totals: dict[str, int] = defaultdict(int)
+    for row in rows:
+        dropped = ", ".join(f"{k}: {v}" for k, v in sorted(row.dropped.items())) or "-"
+        lines.append(f"{row.name:<14} {row.pages:>6} {row.archived:>8} {row.files:>6}  {dropped}")
+        totals["pages"] += row.pages
+        totals["records"] += row.archived
+        totals["files"] += row.files
+    if len(rows) > 1:
+        lines.append(f"{'total':<14} {totals['pages']:>6} {totals['records']:>8} {totals['files']:>6}")
+    return "\n".join(lines)
+
+
+def write_report(path: Path, report: dict[str, Any]) -> None:
+    """Write the run report whole or not at all (temporary file, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.part")
+    temp.write_text(json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True, default=str), "utf-8")
+    os.replace(temp, path)
+
+
+class RunSummary:
+    """Logs the summary table when the engine stops (after the archive feeds are finalised) and writes the
+    run report ``<runs dir>/<run id>.json``: per-source summary, archiver and Scrapy counters, files written."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.rows: list[SourceSummary] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RunSummary:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
+        return ext
+
+    def engine_stopped(self) -> None:
+        spider = self.crawler.spider
+        if spider is None or not hasattr(spider, "sources"):
+            return
+        self.rows = summarise(
+            self.crawler.stats.get_stats(), [s.name for s in spider.sources], spider.archive_dir, spider.run_id
+        )
+        logger.info("run %s summary (archive: %s)\n%s", spider.run_id, spider.archive_dir, format_summary(self.rows))
+        stats = self.crawler.stats.get_stats()
+        settings = self.crawler.settings
+        runs_dir = Path(settings.get("ARCHIVER_RUNS_DIR") or data_dir(settings.get("ARCHIVER_DATA_DIR")) / "runs")
+        report = {
+            "run_id": spider.run_id,
+            "spider": spider.name,
+            "archive_dir": str(spider.archive_dir),
+            "started_at": stats.get("start_time"),
+            "finished_at": stats.get("finish_time"),
+            "finish_reason": stats.get("finish_reason"),
+            "sources": [asdict(row) for row in self.rows],
+            "files": [e for e in read_manifest(spider.archive_dir) if e.get("run_id") == spider.run_id],
+            "stats": {k: v for k, v in stats.items() if not isinstance(v, dict)},
+        }
+        write_report(runs_dir / f"{spider.run_id}.json", report)

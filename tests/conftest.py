@@ -1,0 +1,110 @@
+"""Shared test helpers: paths, a schema-checking archive reader, and local servers started per test.
+
+Crawls run in subprocesses (Scrapy's reactor runs once per process), against servers on 127.0.0.1 that the
+tests start and stop. Nothing here touches the internet.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archiver.archive.manifest import read_manifest
+from archiver.schema import schema_errors
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+DEMO_EXPECTED = REPO / "data" / "demo" / "expected.json"
+
+
+def start_server(args: list[str], env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """Start a server subprocess that prints its base URL as its first line; return it and the URL."""
+    proc = subprocess.Popen(
+        [sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        env={**os.environ, **(env or {})},
+    )
+    line = proc.stdout.readline().strip() if proc.stdout else ""
+    if not line.startswith("http://127.0.0.1:"):
+        proc.kill()
+        raise RuntimeError(f"server did not start: {line!r} {proc.stderr.read() if proc.stderr else ''}")
+    return proc, line
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture
+def demo_server() -> Iterator[str]:
+    proc, base = start_server(["-m", "archiver.cli", "serve-demo"])
+    yield base
+    stop_server(proc)
+
+
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "LOG_LEVEL=INFO"]
+
+
+def crawl_command(spider: str, archive: Path, runs: Path, *args: str) -> list[str]:
+    return [
+        sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"archive={archive}",
+        "-s", f"ARCHIVER_RUNS_DIR={runs}", *FAST, *args,
+    ]
+
+
+def run_crawl(spider: str, archive: Path, runs: Path, *args: str, timeout: float = 240) -> dict[str, Any]:
+    """Run one crawl to the end; return its run report (with the process's log under ``_log``)."""
+    before = set(runs.glob("*.json")) if runs.exists() else set()
+    proc = subprocess.run(
+        crawl_command(spider, archive, runs, *args), cwd=REPO, capture_output=True, text=True, timeout=timeout
+    )
+    reports = sorted(set(runs.glob("*.json")) - before) if runs.exists() else []
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert len(reports) == 1, f"expected one run report, got {reports}: {proc.stderr[-3000:]}"
+    report = json.loads(reports[0].read_text("utf-8"))
+    report["_log"] = proc.stderr
+    return report
+
+
+def read_archive(archive: Path) -> list[dict[str, Any]]:
+    """Every record of every finalised file, after checking files against the manifest and the schema."""
+    manifest = read_manifest(archive)
+    files = sorted(archive.glob("source=*/date=*/*.jsonl.gz"))
+    assert sorted(archive / e["path"] for e in manifest) == files, "manifest and files on disk differ"
+    records: list[dict[str, Any]] = []
+    for entry in manifest:
+        path = archive / entry["path"]
+        raw = path.read_bytes()
+        assert len(raw) == entry["bytes"]
+        assert hashlib.sha256(raw).hexdigest() == entry["sha256"]
+        lines = gzip.decompress(raw).decode("utf-8").splitlines()
+        assert len(lines) == entry["records"]
+        for line in lines:
+            record = json.loads(line)
+            assert schema_errors(record) == [], (path, schema_errors(record))
+            assert record["source"] == entry["source"]
+            assert f"source={record['source']}" in entry["path"]
+            records.append(record)
+    return records
+
+
+def wait_for(predicate: Any, timeout: float, interval: float = 0.1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False

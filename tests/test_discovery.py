@@ -1,0 +1,131 @@
+"""Sitemaps, feeds and listing pages: including the malformed, gzipped and hostile ones."""
+
+from __future__ import annotations
+
+import gzip
+import time
+
+import pytest
+
+from archiver.discovery import parse_loose_date
+from archiver.discovery.feeds import FeedError, parse_feed
+from archiver.discovery.listings import parse_listing
+from archiver.discovery.sitemaps import SitemapError, parse_sitemap
+
+URLSET = b"""<?xml version="1.0" encoding="UTF-8"?>
+<?xml-stylesheet type="text/xsl" href="//la.usembassy.gov/wp-content/plugins/wordpress-seo/css/main-sitemap.xsl"?>
+<urlset xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1" xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>https://la.usembassy.gov/a/</loc><lastmod>2023-03-20T02:10:45+00:00</lastmod></url>
+<url><loc>https://la.usembassy.gov/b/</loc><lastmod>not a date</lastmod></url>
+<url><loc>https://la.usembassy.gov/c/</loc></url>
+</urlset>"""
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+<!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+<!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+<!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+<!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+<!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]>
+<{root}><{item}><{loc}>https://la.usembassy.gov/&lol9;/</{loc}>{extra}</{item}></{root}>"""
+
+
+def test_urlset_entries_with_dates() -> None:
+    parsed = parse_sitemap(URLSET)
+    assert parsed.kind == "urlset"
+    assert [e.url for e in parsed.entries] == [f"https://la.usembassy.gov/{x}/" for x in "abc"]
+    assert parsed.entries[0].day.isoformat() == "2023-03-20"
+    assert parsed.entries[1].day is None and parsed.entries[1].date_unreadable
+    assert parsed.entries[2].day is None and not parsed.entries[2].date_unreadable
+
+
+def test_gzipped_sitemap_is_read_and_size_capped() -> None:
+    assert len(parse_sitemap(gzip.compress(URLSET)).entries) == 3
+    with pytest.raises(SitemapError):
+        parse_sitemap(gzip.compress(URLSET), max_size=100)
+    with pytest.raises(SitemapError):
+        parse_sitemap(b"\x1f\x8b\x08\x00garbage")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"<html><body>Not a sitemap</body></html>", b"<rss><channel></channel></rss>", b"\x00\x01binary"],
+)
+def test_non_sitemaps_are_rejected(body: bytes) -> None:
+    with pytest.raises(SitemapError):
+        parse_sitemap(body)
+
+
+def test_truncated_sitemap_yields_what_is_complete() -> None:
+    parsed = parse_sitemap(URLSET[: URLSET.index(b"<url><loc>https://la.usembassy.gov/c/")] + b"<url><lo")
+    assert [e.url for e in parsed.entries][:2] == ["https://la.usembassy.gov/a/", "https://la.usembassy.gov/b/"]
+
+
+def test_entity_expansion_is_not_performed_in_sitemaps_or_feeds() -> None:
+    started = time.monotonic()
+    body = BILLION_LAUGHS.replace(b"{root}", b"urlset").replace(b"{item}", b"url").replace(b"{loc}", b"loc")
+    entries = parse_sitemap(body.replace(b"{extra}", b"")).entries
+    assert all("lollollol" not in e.url for e in entries)
+    feed = BILLION_LAUGHS.replace(b"<{root}>", b'<rss version="2.0"><channel>').replace(b"</{root}>", b"</channel></rss>")
+    feed = feed.replace(b"{item}", b"item").replace(b"{loc}", b"link").replace(b"{extra}", b"")
+    assert all("lollollol" not in e.url for e in parse_feed(feed))
+    assert time.monotonic() - started < 5
+
+
+RSS = b"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>U.S. Embassy in Laos</title>
+<item><title>One</title><link>https://la.usembassy.gov/one/</link><pubDate>Fri, 17 Mar 2023 09:21:11 +0000</pubDate></item>
+<item><title>Two</title><link>https://la.usembassy.gov/two/</link><pubDate>the day after tomorrow</pubDate></item>
+<item><title>No link</title></item>
+</channel></rss>"""
+
+
+def test_rss_dates_and_unparsable_dates() -> None:
+    entries = parse_feed(RSS)
+    assert [e.url for e in entries] == ["https://la.usembassy.gov/one/", "https://la.usembassy.gov/two/"]
+    assert entries[0].day.isoformat() == "2023-03-17"
+    assert entries[1].day is None and entries[1].date_unreadable
+
+
+def test_atom_feed() -> None:
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><entry><link rel="alternate" href="https://x.org/a"/>
+    <published>2024-06-20T14:37:00+07:00</published></entry></feed>"""
+    (entry,) = parse_feed(atom)
+    assert entry.url == "https://x.org/a" and entry.day.isoformat() == "2024-06-20"
+
+
+@pytest.mark.parametrize("body", [b"", b"<html><p>hello</p></html>", b"plain text"])
+def test_non_feeds_are_rejected(body: bytes) -> None:
+    with pytest.raises(FeedError):
+        parse_feed(body)
+
+
+LISTING = """<html><head><link rel="next" href="https://la.usembassy.gov/category/alert/page/2/"></head>
+<body class="archive category"><main id="main"><h1 class="page-title">Alert</h1>
+<article class="post-1 post type-post"><header class="entry-header"><h2 class="entry-date">August 29, 2024</h2>
+<h2 class="entry-title"><a href="https://la.usembassy.gov/security-alert-one/" rel="bookmark">Security Alert</a></h2></header>
+<div class="entry-summary"><p>Text&hellip;</p><p><a class="more-link" href="https://la.usembassy.gov/security-alert-one/">Read More &raquo;</a></p></div></article>
+<article class="post-2 post type-post"><header class="entry-header"><h2 class="entry-title"><a href="/relative-post/">Relative</a></h2></header></article>
+</main></body></html>"""
+
+
+def test_listing_entries_dates_and_next_page() -> None:
+    listing = parse_listing(LISTING, "https://la.usembassy.gov/category/alert/")
+    assert [e.url for e in listing.entries] == [
+        "https://la.usembassy.gov/security-alert-one/", "https://la.usembassy.gov/relative-post/"]
+    assert listing.entries[0].day.isoformat() == "2024-08-29"
+    assert listing.entries[1].day is None
+    assert listing.next_url == "https://la.usembassy.gov/category/alert/page/2/"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("2023-03-17T09:21:11+00:00", "2023-03-17"), ("2023-03-17", "2023-03-17"), ("17 March, 2023", "2023-03-17"),
+     ("Fri, 17 Mar 2023 09:21:11 +0000", "2023-03-17"), ("March 17, 2023", "2023-03-17"),
+     ("20/06/2024", "2024-06-20"), ("yesterday", None), ("", None), ("2023-02-30", None)],
+)
+def test_loose_dates(text: str, day: str | None) -> None:
+    parsed = parse_loose_date(text)
+    assert (parsed.isoformat() if parsed else None) == day

@@ -1,0 +1,406 @@
+"""Tests for ``archiver.extract``.
+
+Fixture pages (``tests/fixtures/extract/<name>.html``) sit next to the record expected from them
+(``<name>.expected.json``); every expected field is its own test case, so a failure names the
+fixture and the field. Third-party pages are read in place from ``../shared/pages`` and never
+copied into the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import html as lxml_html
+
+from archiver.extract import extract
+from archiver.extract.dates import normalize_iso, parse_text_date
+from archiver.extract.dom import parse_html, remove_selected
+from archiver.extract.jsonld import loads_tolerant
+from archiver.extract.sites import find_family
+from archiver.extract.text import element_text
+from archiver.extract.titles import strip_site_name
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
+REAL_PAGES = Path(__file__).resolve().parents[2] / "shared" / "pages"
+PACKAGE = Path(__file__).resolve().parents[1] / "archiver" / "extract"
+ALLOWED_EXTRA = {"provenance", "images", "family"}
+
+
+def _fixture_names() -> list[str]:
+    return sorted(p.name[: -len(".expected.json")] for p in FIXTURES.glob("*.expected.json"))
+
+
+@cache
+def _expected(name: str) -> dict[str, Any]:
+    return json.loads((FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _extracted(name: str) -> dict[str, Any]:
+    page = (FIXTURES / f"{name}.html").read_text(encoding="utf-8")
+    return extract(page, _expected(name)["url"])
+
+
+def _field_cases() -> list[Any]:
+    return [
+        pytest.param(name, field, id=f"{name}-{field}")
+        for name in _fixture_names()
+        for field in _expected(name)["fields"]
+    ]
+
+
+# --- fixtures: one case per fixture and field -------------------------------------------------
+
+
+def test_fixture_set_is_complete() -> None:
+    names = _fixture_names()
+    assert len(names) >= 7
+    for name in names:
+        assert (FIXTURES / f"{name}.html").is_file(), name
+
+
+@pytest.mark.parametrize(("name", "field"), _field_cases())
+def test_fixture_field(name: str, field: str) -> None:
+    expected = _expected(name)["fields"][field]
+    actual = _extracted(name).get(field)
+    assert actual == expected
+
+
+@pytest.mark.parametrize("name", _fixture_names())
+def test_fixture_has_no_unexpected_keys(name: str) -> None:
+    extra = set(_extracted(name)) - set(_expected(name)["fields"]) - ALLOWED_EXTRA
+    assert not extra
+
+
+@pytest.mark.parametrize("name", _fixture_names())
+def test_fixture_output_is_deterministic(name: str) -> None:
+    page = (FIXTURES / f"{name}.html").read_text(encoding="utf-8")
+    url = _expected(name)["url"]
+    assert extract(page, url) == extract(page, url)
+
+
+@pytest.mark.parametrize("name", _fixture_names())
+def test_fixture_record_shape(name: str) -> None:
+    """Values respect the archive schema's formats; no empty values; provenance covers every
+    field."""
+    record = _extracted(name)
+    for key, value in record.items():
+        assert value not in (None, "", [], {}), key
+    if "published_at" in record:
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2})?",
+                            record["published_at"])
+    if "language" in record:
+        assert re.fullmatch(r"[a-z]{2}", record["language"])
+    for image in record.get("images", []):
+        assert image["url"].startswith(("http://", "https://"))
+    if "body" in record:
+        assert "\n\n\n" not in record["body"]
+        assert record["body"] == record["body"].strip()
+    assert set(record["provenance"]) == set(record) - {"provenance"}
+
+
+# --- third-party pages, read in place -------------------------------------------------------
+
+needs_real_pages = pytest.mark.skipif(
+    not REAL_PAGES.is_dir(), reason=f"third-party sample pages not present at {REAL_PAGES}"
+)
+
+# file, url, title from the page metadata, day of publication, day shown in the site header
+REAL_CASES = [
+    (
+        "tagdiv-tdb_ticotimes.net_2022-04-21_migration.html",
+        "https://ticotimes.net/2022/04/21/united-states-seeks-agreement-on-migration-with-latin-america",
+        "United States seeks agreement on migration with Latin America",
+        "2022-04-21",
+        "2022-04-22",
+    ),
+    (
+        "tagdiv-tdb_ticotimes.net_2022-04-26_worldbank.html",
+        "https://ticotimes.net/2022/04/26/costa-rican-president-elect-rodrigo-chaves-apologizes-to-world-bank-officials",
+        "Costa Rican President-elect Rodrigo Chaves apologizes to World Bank Officials",
+        "2022-04-26",
+        None,
+    ),
+    (
+        "tagdiv-tdb_stluciatimes.com_2022-04-29_dea.html",
+        "https://stluciatimes.com/dea-officials-arrest-bvi-premier-on-drug-charges-territorys-governor-calls-for-calm/",
+        "DEA Officials Arrest BVI Premier On Drug Charges - Territory's Governor Calls For Calm",
+        "2022-04-29",
+        None,
+    ),
+    (
+        "tagdiv-classic_thestkittsnevisobserver.com_2022-04-28_bvi.html",
+        "https://www.thestkittsnevisobserver.com/bvi-premier-fahie-arrested-in-usa-on-drug-related-charges/",
+        "BVI Premier Fahie Arrested in USA On Drug Related Charges",
+        "2022-04-28",
+        "2022-04-29",
+    ),
+    (
+        "tagdiv-classic_caymancompass.com_2022-05-04_prison.html",
+        "https://www.caymancompass.com/2022/05/04/prison-official-anyone-could-escape-from-northward/",
+        "Prison official: ‘Anyone’ could escape from Northward",
+        "2022-05-04",
+        None,
+    ),
+    (
+        "tagdiv-classic_theplanetarypress.com_2020-01-17_forestlands.html",
+        "https://www.theplanetarypress.com/2020/01/management-of-intact-forestlands-by-indigenous-peoples-key-to-protecting-climate/",
+        "Management of Intact Forestlands by Indigenous Peoples Key to Protecting Climate",
+        "2020-01-17",
+        None,
+    ),
+    (
+        "vnexpress-cms_vnexpress.net_2023-11-02_thue.html",
+        "https://vnexpress.net/ong-ho-duc-phoc-se-nang-muc-giam-tru-gia-canh-tinh-thue-ca-nhan-khi-sua-luat-4672302.html",
+        "Ông Hồ Đức Phớc: Sẽ nâng mức giảm trừ gia cảnh tính thuế cá nhân khi sửa luật",
+        "2023-11-02",
+        None,
+    ),
+    (
+        "vnexpress-cms_vnexpress.net_2025-10-22_lymphoma.html",
+        "https://vnexpress.net/dau-bung-keo-dai-phat-hien-ung-thu-lymphoma-ruot-non-4954454.html",
+        "Đau bụng kéo dài, phát hiện ung thư lymphoma ruột non",
+        "2025-10-22",
+        None,
+    ),
+]
+
+
+@cache
+def _real(filename: str, url: str) -> dict[str, Any]:
+    path = REAL_PAGES / filename
+    if not path.is_file():
+        pytest.skip(f"{filename} not present in {REAL_PAGES}")
+    return extract(path.read_text(encoding="utf-8", errors="replace"), url)
+
+
+@needs_real_pages
+@pytest.mark.parametrize(
+    ("filename", "url", "title", "day", "header_day"),
+    REAL_CASES,
+    ids=[case[0].split("_")[1] + "-" + case[0].rsplit("_", 1)[1][:-5] for case in REAL_CASES],
+)
+def test_real_page_general_fallback(
+    filename: str, url: str, title: str, day: str, header_day: str | None
+) -> None:
+    record = _real(filename, url)
+    assert record["family"] == "general"
+    assert record["title"] == title
+    assert record["provenance"]["title"] in {"meta:og:title", "json-ld"}
+    assert record["published_at"][:10] == day
+    assert record["provenance"]["published_at"].startswith(("meta:", "json-ld"))
+    if header_day:
+        assert record["published_at"][:10] != header_day
+    assert record["body"].strip()
+    assert "spot_img" not in record["body"]
+    assert record["page_type"] == "article"
+
+
+@needs_real_pages
+def test_real_page_keeps_the_offset_as_given() -> None:
+    filename, url = REAL_CASES[6][0], REAL_CASES[6][1]
+    assert _real(filename, url)["published_at"] == "2023-11-02T19:20:45+07:00"
+
+
+# --- malformed input never raises ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "",
+        "   \n\t",
+        "<html><body><p>unclosed <div><b>text <i>more",
+        "<p>only a fragment",
+        "</div></div></body>",
+        "\x00\x01\x02<p>control\x0b chars</p>\x1f",
+        bytes(range(256)).decode("latin-1") * 20,
+        "\ufffe\uffff<html>",
+        '<?xml version="1.0" encoding="utf-8"?><html><body><p>declared</p></body></html>',
+        "<html><head><script type='application/ld+json'>{\"@type\": \"NewsArticle\", bad</script>",
+        "<html lang='xx-invalid-'><head><meta property='og:title' content=''></head></html>",
+        "<" * 5000,
+    ],
+    ids=[
+        "empty", "blank", "unclosed", "fragment", "only-closing", "control-chars", "binary-junk",
+        "non-characters", "xml-declaration", "broken-json-ld", "empty-meta", "angle-brackets",
+    ],
+)
+def test_malformed_html_does_not_raise(markup: str) -> None:
+    record = extract(markup, "https://example.org/a/")
+    assert isinstance(record, dict)
+    for value in record.values():
+        assert value not in (None, "", [])
+
+
+def test_empty_html_gives_empty_record() -> None:
+    assert extract("", "https://example.org/") == {}
+
+
+def test_bytes_input_is_accepted() -> None:
+    page = "<html lang='en'><head><title>Bytes – Example</title></head><body><p>x</p></body></html>"
+    record = extract(page.encode("utf-8"), "https://example.org/")
+    assert record["language"] == "en"
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2023-03-17T09:21:11+00:00", "2023-03-17T09:21:11+00:00"),
+        ("2023-03-17T09:21:11Z", "2023-03-17T09:21:11+00:00"),
+        ("2023-03-17T09:21:11+0700", "2023-03-17T09:21:11+07:00"),
+        ("2023-03-17T09:21:11.123456-06:00", "2023-03-17T09:21:11-06:00"),
+        ("2023-03-17T09:21+05:30", "2023-03-17T09:21:00+05:30"),
+        ("2023-03-17", "2023-03-17"),
+        ("2023-03-17T09:21:11", "2023-03-17"),
+        ("2023-02-30T09:21:11Z", None),
+        ("yesterday", None),
+        ("", None),
+    ],
+)
+def test_normalize_iso(raw: str, expected: str | None) -> None:
+    assert normalize_iso(raw) == expected
+
+
+def test_naive_time_takes_the_hint_timezone() -> None:
+    assert normalize_iso("2024-06-20 14:37", "+07:00") == "2024-06-20T14:37:00+07:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("17 March, 2023", "2023-03-17"),
+        ("March 17, 2023", "2023-03-17"),
+        ("Posted on Sept. 5, 2019 by staff", "2019-09-05"),
+        ("20/06/2024 14:37", "2024-06-20"),
+        ("6 hours ago", None),
+    ],
+)
+def test_parse_text_date(text: str, expected: str | None) -> None:
+    assert parse_text_date(text) == expected
+
+
+def test_listing_date_hint_only_when_page_has_no_date() -> None:
+    page = "<html><body><article><p>Some words here.</p></article></body></html>"
+    record = extract(page, "https://example.org/a/", hints={"listing_date": "2023-03-17"})
+    assert record["published_at"] == "2023-03-17"
+    assert record["provenance"]["published_at"] == "hint:listing_date"
+    dated = page.replace(
+        "<html>",
+        "<html><head>"
+        "<meta property='article:published_time' content='2023-03-16T01:00:00Z'></head>",
+    )
+    record = extract(dated, "https://example.org/a/", hints={"listing_date": "2023-03-17"})
+    assert record["published_at"] == "2023-03-16T01:00:00+00:00"
+
+
+def test_visible_naive_time_uses_timezone_hint() -> None:
+    page = (
+        '<html><head><link rel="stylesheet" id="cms3-style-css" href="/x.css"></head>'
+        '<body class="single-post"><article><div class="entry-meta">'
+        '<time class="entry-date published" datetime="2023-03-17T09:21:11">17 March, 2023</time>'
+        '</div><div class="entry-content"><p>Text.</p></div></article></body></html>'
+    )
+    url = "https://la.usembassy.gov/x/"
+    assert extract(page, url)["published_at"] == "2023-03-17"
+    hinted = extract(page, url, hints={"timezone": "+07:00"})
+    assert hinted["published_at"] == "2023-03-17T09:21:11+07:00"
+    assert hinted["provenance"]["published_at"] == "site:usembassy"
+
+
+# --- structured metadata ----------------------------------------------------------------------
+
+
+def test_json_ld_tolerates_trailing_commas_and_control_chars() -> None:
+    data = loads_tolerant('{"@type": "NewsArticle", "headline": "A\nB", "keywords": ["x",],}')
+    assert data["headline"] == "A\nB"
+    assert data["keywords"] == ["x"]
+
+
+def test_article_node_is_preferred_over_webpage() -> None:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebPage", "datePublished": "2024-01-02T00:00:00+00:00"},
+            {"@type": ["ReportageNewsArticle"], "datePublished": "2023-12-30T10:00:00+01:00",
+             "author": {"@id": "#p1"}, "headline": "Headline"},
+            {"@type": "Person", "@id": "#p1", "name": "Ana Reyes"},
+        ],
+    }
+    script = f'<script type="application/ld+json">{json.dumps(graph)}</script>'
+    page = f"<html><head>{script}</head></html>"
+    record = extract(page, "https://example.org/a/")
+    assert record["published_at"] == "2023-12-30T10:00:00+01:00"
+    assert record["authors"] == ["Ana Reyes"]
+    assert record["title"] == "Headline"
+
+
+def test_institutional_byline_is_not_an_author() -> None:
+    page = (
+        '<html><head><meta name="author" content="U.S. Embassy Vientiane"></head>'
+        '<body class="single-post"><div class="entry-content"><p>Text.</p></div></body></html>'
+    )
+    assert "authors" not in extract(page, "https://la.usembassy.gov/x/")
+
+
+# --- titles, text, families -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "url", "expected"),
+    [
+        ("Talks resume - deal near", "Gazette", "https://h.example/", "Talks resume - deal near"),
+        ("Talks resume – Gazette", "Gazette", "https://h.example/", "Talks resume"),
+        ("Gazette | Talks resume", "Gazette", "https://h.example/", "Talks resume"),
+        ("Escape - Cayman Compass", "", "https://www.caymancompass.com/x", "Escape"),
+        ("Title :", "", "https://x.example/", "Title"),
+    ],
+)
+def test_strip_site_name(title: str, site: str, url: str, expected: str) -> None:
+    assert strip_site_name(title, site_names=[site], url=url) == expected
+
+
+def test_element_text_paragraphs_and_breaks() -> None:
+    el = lxml_html.fromstring(
+        "<div>Lead text<p>One &amp;  two</p><ul><li>a</li><li>b</li></ul>"
+        "<p>line<br>next<br><br>new para</p><figure><img src='x.jpg'><figcaption>Cap</figcaption>"
+        "</figure><script>var x;</script><h2> Head </h2></div>"
+    )
+    assert element_text(el) == "Lead text\n\nOne & two\n\na\n\nb\n\nline\nnext\n\nnew para\n\nHead"
+    assert "Cap" in element_text(el, include_captions=True)
+
+
+def test_remove_selected_keeps_tail_text() -> None:
+    el = lxml_html.fromstring("<div><p>a <span class='share'>Share</span> b</p></div>")
+    assert remove_selected(el, [".share"]) == 1
+    assert element_text(el) == "a b"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://la.usembassy.gov/x/", "usembassy"),
+        ("https://asean.usmission.gov/x/", "usembassy"),
+        ("https://www.usembassy-china.org.cn/x/", "usembassy"),
+        ("https://fr.usconsulate.gov/x/", "usembassy"),
+        ("https://usembassy.gov.example.com/x/", "general"),
+        ("https://laotiantimes.com/x/", "general"),
+    ],
+)
+def test_family_by_host(url: str, expected: str) -> None:
+    root = parse_html("<html><body><p>x</p></body></html>")
+    assert find_family(root, url)[0].name == expected
+
+
+def test_no_scrapy_import_in_extract_package() -> None:
+    pattern = re.compile(r"^\s*(from|import)\s+scrapy\b", re.MULTILINE)
+    offenders = [p.name for p in PACKAGE.rglob("*.py") if pattern.search(p.read_text("utf-8"))]
+    assert not offenders

@@ -1,0 +1,70 @@
+"""The sources registry: loading, resolving names, and clear errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archiver.sources import SourceError, load_registry, resolve
+
+from .conftest import REPO
+
+
+def test_registry_lists_the_embassy_network() -> None:
+    registry = load_registry()
+    embassies = [s for s in registry.values() if s.kind == "embassy"]
+    assert len(embassies) >= 150
+    la = registry["la"]
+    assert (la.host, la.country, la.site_name) == ("la.usembassy.gov", "LA", "U.S. Embassy in Laos")
+    assert all(s.base_url.startswith("https://") for s in embassies)
+    hosts = [s.host for s in embassies]
+    assert len(hosts) == len(set(hosts))
+    for utility in ("sample.usembassy.gov", "common.usembassy.gov", "zblog.japan.usembassy.gov"):
+        assert utility not in hosts
+
+
+def test_resolve_single_several_and_all() -> None:
+    assert [s.name for s in resolve("la", kind="embassy")] == ["la"]
+    assert [s.name for s in resolve("la, th ,vn", kind="embassy")] == ["la", "th", "vn"]
+    everything = resolve("all", kind="embassy")
+    assert len(everything) == len([s for s in load_registry().values() if s.kind == "embassy"])
+
+
+def test_unknown_name_suggests_close_matches() -> None:
+    with pytest.raises(SourceError) as err:
+        resolve("lao", kind="embassy")
+    assert "unknown source 'lao'" in str(err.value)
+    assert "la" in str(err.value).split("did you mean", 1)[1]
+
+
+def test_empty_spec_is_an_error() -> None:
+    with pytest.raises(SourceError):
+        resolve(" , ", kind="embassy")
+
+
+def test_malformed_registry_entries_are_rejected(tmp_path: Path) -> None:
+    (tmp_path / "bad.toml").write_text('[[source]]\nname = "x"\nkind = "embassy"\ncountry = "Laos"\nhost = "x.example"\n')
+    with pytest.raises(SourceError, match="ISO 3166"):
+        load_registry(tmp_path)
+    (tmp_path / "bad.toml").write_text(
+        '[[source]]\nname = "x"\nkind = "embassy"\ncountry = "LA"\nhost = "x.example"\n' * 2
+    )
+    with pytest.raises(SourceError, match="defined twice"):
+        load_registry(tmp_path)
+
+
+def test_cli_lists_sources_and_rejects_unknown_spider_argument() -> None:
+    listed = subprocess.run(
+        [sys.executable, "-m", "archiver.cli", "sources", "--kind", "embassy"],
+        capture_output=True, text=True, cwd=REPO, check=True,
+    )
+    assert "la.usembassy.gov" in listed.stdout and "U.S. Embassy in Laos" in listed.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "embassy", "-a", "site=lao", "-s", "LOG_LEVEL=ERROR"],
+        capture_output=True, text=True, cwd=REPO, timeout=120,
+    )
+    assert bad.returncode != 0
+    assert "unknown source 'lao'" in bad.stderr
