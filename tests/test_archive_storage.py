@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.archive.manifest import append_manifest, read_manifest
+from archiver.archive.manifest import read_manifest
 from archiver.archive.storage import ArchiveIntegrityError, AtomicFileFeedStorage, inspect_part
 
 

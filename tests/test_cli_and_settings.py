@@ -1,0 +1,61 @@
+"""The command line and the polite defaults a scheduled job relies on."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from scrapy.settings import Settings
+
+from .conftest import REPO
+
+FIXTURE = REPO / "tests" / "fixtures" / "extract"
+
+
+def test_scrapy_list_shows_the_spiders() -> None:
+    out = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=REPO, capture_output=True, text=True,
+                         check=True)
+    assert "embassy" in out.stdout.split()
+
+
+def test_extract_command_prints_the_record_as_json() -> None:
+    page = FIXTURE / "usembassy_press_release.html"
+    expected = json.loads(page.with_suffix(".expected.json").read_text("utf-8"))
+    out = subprocess.run(
+        [sys.executable, "-m", "archiver.cli", "extract", str(page), "--url", expected["url"]],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    )
+    fields = json.loads(out.stdout)
+    assert fields["title"] == expected["fields"]["title"]
+    assert fields["published_at"] == expected["fields"]["published_at"]
+    missing = subprocess.run([sys.executable, "-m", "archiver.cli", "extract", "/no/such/page.html"],
+                             cwd=REPO, capture_output=True, text=True)
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_polite_and_safe_defaults() -> None:
+    settings = Settings()
+    settings.setmodule("archiver.settings")
+    assert settings.getbool("ROBOTSTXT_OBEY")
+    assert settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 2
+    assert settings["ARCHIVER_CONTACT_URL"] in settings["USER_AGENT"] and "archiver/" in settings["USER_AGENT"]
+    assert 0 < settings.getint("DOWNLOAD_MAXSIZE") <= 64 * 1024 * 1024
+    assert settings.getint("RETRY_TIMES") >= 2
+    assert not settings.getbool("TELNETCONSOLE_ENABLED") and not settings.getbool("REMOTE_CONTROL_ENABLED")
+    assert settings["FEED_EXPORT_ENCODING"] == "utf-8"
+
+
+def test_retry_backoff_grows_and_honours_retry_after() -> None:
+    from scrapy.http import Request, Response
+
+    from archiver.middlewares import BackoffRetryMiddleware
+
+    settings = Settings({"RETRY_ENABLED": True, "RETRY_TIMES": 3, "ARCHIVER_RETRY_BACKOFF_BASE": 1.0,
+                         "ARCHIVER_RETRY_BACKOFF_MAX": 10.0})
+    middleware = BackoffRetryMiddleware(settings)
+    delays = [middleware.backoff_delay(Request("https://x.org", meta={"retry_times": n})) for n in (1, 2, 3, 5)]
+    assert delays == [1.0, 2.0, 4.0, 10.0]
+    busy = Response("https://x.org", status=429, headers={"Retry-After": "7"})
+    assert middleware.backoff_delay(Request("https://x.org", meta={"retry_times": 1}), busy) == 7.0
