@@ -60,7 +60,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_serve_demo(args: argparse.Namespace) -> int:
     from archiver.demo.run import serve_forever
 
-    return serve_forever(port=args.port, delay=args.delay, root=Path(args.root) if args.root else None)
+    return serve_forever(port=args.port, delay=args.delay, root=Path(args.root) if args.root else None,
+                         host=args.host)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", help="the URL the page was fetched from (resolves links, picks site rules)")
     p.set_defaults(func=cmd_extract)
 
-    p = sub.add_parser("demo", help="serve the bundled demo site on 127.0.0.1 and archive it with the real spider")
+    p = sub.add_parser("demo", help="serve the bundled demo sites on 127.0.0.1 and archive them with the real spiders")
     p.add_argument("--archive", help="archive folder (default: data/demo-archive)")
     p.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
     p.set_defaults(func=cmd_demo)
@@ -85,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve-demo", help="serve the demo site until interrupted (prints its base URL)")
     p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
     p.add_argument("--delay", type=float, default=0.0, help="seconds to wait before each response")
-    p.add_argument("--root", help="serve this copy of the demo site folder instead of data/demo/la.usembassy.gov")
+    p.add_argument("--host", default="la.usembassy.gov", help="which demo site (a folder under data/demo/)")
+    p.add_argument("--root", help="serve this copy of the site folder instead of data/demo/<host>")
     p.set_defaults(func=cmd_serve_demo)
     return parser
 

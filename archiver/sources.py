@@ -11,10 +11,13 @@ import difflib
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+from archiver.discovery.plan import DiscoveryStep, PlanError, article_pattern, discovery_plan, url_rewrites
 from archiver.paths import sources_dir
 
 KINDS = ("embassy", "news")
@@ -43,13 +46,54 @@ class Source:
 
     @property
     def host(self) -> str:
-        return self.base_url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
+        return urlsplit(self.base_url).hostname or ""
 
-    def with_base_url(self, base_url: str) -> Source:
-        """The same source served from another address (a mirror, or the offline demo server)."""
-        from dataclasses import replace
+    @property
+    def mirrors(self) -> tuple[str, ...]:
+        """Other hosts that serve the same articles; their URLs are rewritten to ``base_url``'s host."""
+        return tuple(self.extra.get("mirrors", ()))
 
-        return replace(self, base_url=base_url.rstrip("/"))
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        return (self.host, *self.mirrors)
+
+    @property
+    def timezone(self) -> str | None:
+        return self.extra.get("timezone")
+
+    @cached_property
+    def plan(self) -> tuple[DiscoveryStep, ...]:
+        return discovery_plan(self.name, self.family, self.extra)
+
+    @cached_property
+    def article_pattern(self) -> re.Pattern[str] | None:
+        return article_pattern(self.name, self.extra)
+
+    @cached_property
+    def url_rewrites(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        return url_rewrites(self.name, self.extra)
+
+    def primary_url(self, url: str) -> str:
+        """``url`` as the source's own canonical address: a mirror host replaced by the base URL's, and the
+        registry's ``url_rewrites`` applied (e.g. KPL's malformed ``/En/detail.aspx/detail.aspx?id=N``)."""
+        parts = urlsplit(url)
+        if parts.hostname in self.mirrors:
+            base = urlsplit(self.base_url)
+            parts = parts._replace(scheme=base.scheme, netloc=base.netloc)
+        if self.url_rewrites:
+            tail = parts.path + (f"?{parts.query}" if parts.query else "")
+            for pattern, replacement in self.url_rewrites:
+                tail = pattern.sub(replacement, tail)
+            path, _, query = tail.partition("?")
+            parts = parts._replace(path=path, query=query)
+        return urlunsplit(parts)
+
+    def with_base_url(self, base_url: str, mirrors: tuple[str, ...] | None = None) -> Source:
+        """The same source served from another address (the offline demo server, a staging copy)."""
+        extra = dict(self.extra)
+        if mirrors is not None:
+            extra["mirrors"] = list(mirrors)
+        return replace(self, base_url=base_url.rstrip("/"), extra=extra)
 
 
 def _build(entry: dict[str, Any], defaults: dict[str, Any], origin: Path) -> Source:
@@ -74,7 +118,7 @@ def _build(entry: dict[str, Any], defaults: dict[str, Any], origin: Path) -> Sou
     site_name = merged.pop("site_name", None) or name
     family = merged.pop("family", "general")
     languages = tuple(merged.pop("languages", ()) or (language,))
-    return Source(
+    source = Source(
         name=name,
         kind=kind,
         family=family,
@@ -85,6 +129,11 @@ def _build(entry: dict[str, Any], defaults: dict[str, Any], origin: Path) -> Sou
         languages=languages,
         extra=merged,
     )
+    try:  # surface a bad regex or discovery step at load time, naming the source
+        source.plan, source.article_pattern, source.url_rewrites  # noqa: B018
+    except PlanError as exc:
+        raise SourceError(f"{origin.name}: {exc}") from exc
+    return source
 
 
 def load_registry(directory: Path | None = None) -> dict[str, Source]:

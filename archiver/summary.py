@@ -30,6 +30,7 @@ class SourceSummary:
     records: int = 0
     archived: int = 0
     files: int = 0
+    challenges: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
 
 
@@ -44,6 +45,8 @@ def summarise(stats: dict[str, Any], sources: list[str], archive_dir: Path, run_
             summary.pages = value
         elif rest == ["records"]:
             summary.records = value
+        elif rest == ["challenges"]:
+            summary.challenges = value
         elif rest[0] == "dropped" and len(rest) == 2:
             summary.dropped[rest[1]] = value
     for entry in read_manifest(archive_dir):
@@ -54,16 +57,26 @@ def summarise(stats: dict[str, Any], sources: list[str], archive_dir: Path, run_
 
 
 def format_summary(rows: list[SourceSummary]) -> str:
-    lines = [f"{'source':<14} {'pages':>6} {'records':>8} {'files':>6}  dropped (reason: count)"]
+    lines = [f"{'source':<16} {'pages':>6} {'records':>8} {'files':>6} {'bot-checks':>10}  dropped (reason: count)"]
     totals: dict[str, int] = defaultdict(int)
     for row in rows:
         dropped = ", ".join(f"{k}: {v}" for k, v in sorted(row.dropped.items())) or "-"
-        lines.append(f"{row.name:<14} {row.pages:>6} {row.archived:>8} {row.files:>6}  {dropped}")
+        lines.append(
+            f"{row.name:<16} {row.pages:>6} {row.archived:>8} {row.files:>6} {row.challenges:>10}  {dropped}"
+        )
         totals["pages"] += row.pages
         totals["records"] += row.archived
         totals["files"] += row.files
+        totals["challenges"] += row.challenges
     if len(rows) > 1:
-        lines.append(f"{'total':<14} {totals['pages']:>6} {totals['records']:>8} {totals['files']:>6}")
+        lines.append(
+            f"{'total':<16} {totals['pages']:>6} {totals['records']:>8} {totals['files']:>6} {totals['challenges']:>10}"
+        )
+    blocked = [row for row in rows if row.challenges]
+    for row in blocked:
+        lines.append(
+            f"note: {row.name} answered {row.challenges} request(s) with a bot check; those pages were not archived"
+        )
     return "\n".join(lines)
 
 

@@ -30,6 +30,7 @@ PARAS = [
 def crawler():
     crawler = get_crawler(EmbassySpider, {"ARCHIVER_MIN_WORDS": 20})
     spider = EmbassySpider(site="la")
+    spider.resolve_sources()
     spider.crawler = crawler
     crawler.spider = spider
     crawler.stats.open_spider()

@@ -1,8 +1,10 @@
-"""``archiver demo``: serve the bundled embassy site on an ephemeral port and archive it with the real spider.
+"""``archiver demo``: serve the bundled sites on ephemeral ports and archive them with the real spiders.
 
-Server and crawl share one process and one reactor, so the demo needs nothing but this package and its data.
-The only settings changed from a real run are the politeness delays (the server is our own, on loopback) and
-the archive folder (``data/demo-archive`` by default, so a demo never mixes with real archives).
+Servers and crawls share one process and one reactor, so the demo needs nothing but this package and its data.
+Every registered source whose host has a folder under ``data/demo/`` takes part (the US Embassy in Laos and
+the news sites of each family). The only settings changed from a real run are the politeness delays (the
+servers are our own, on loopback) and the archive folder (``data/demo-archive`` by default, so a demo never
+mixes with real archives).
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from pathlib import Path
 from scrapy.settings import Settings
 
 from archiver.paths import data_dir
-from archiver.summary import format_summary
+from archiver.sources import Source, load_registry
+from archiver.summary import SourceSummary, format_summary, summarise
 
-DEMO_SITE = "la"
 DEMO_HOST = "la.usembassy.gov"
 
 
@@ -29,43 +31,69 @@ def demo_settings(verbose: bool) -> Settings:
     return settings
 
 
+def demo_sources(data: Path) -> list[Source]:
+    """Registered sources that have a demo copy of their site, embassy first."""
+    chosen = [s for s in load_registry().values() if (data / "demo" / s.host).is_dir()]
+    return sorted(chosen, key=lambda s: (s.kind != "embassy", s.name))
+
+
 def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
     from scrapy.crawler import AsyncCrawlerProcess
 
-    from archiver.demo.server import demo_root, listen
+    from archiver.demo.server import listen
     from archiver.spiders.embassy import EmbassySpider
+    from archiver.spiders.news import NewsSpider
 
-    root = demo_root(data_dir(), DEMO_HOST)
-    if not root.is_dir():
-        print(f"archiver demo: the demo site is missing ({root})", file=sys.stderr)
+    data = data_dir()
+    sources = demo_sources(data)
+    if not sources:
+        print(f"archiver demo: no demo sites found under {data / 'demo'}", file=sys.stderr)
         return 1
-    archive = (archive or data_dir() / "demo-archive").resolve()
+    archive = (archive or data / "demo-archive").resolve()
     process = AsyncCrawlerProcess(demo_settings(verbose))
-    listening, base = listen(root, host=DEMO_HOST)
-    print(f"demo site {DEMO_HOST} served at {base}")
-    crawler = process.create_crawler(EmbassySpider)
-    process.crawl(crawler, site=DEMO_SITE, base_url=base, archive=str(archive))
+    bases: dict[str, str] = {}
+    listeners = []
+    for source in sources:
+        if source.host not in bases:
+            listening, bases[source.host] = listen(data / "demo" / source.host, host=source.host,
+                                                   mirrors=source.mirrors)
+            listeners.append(listening)
+            print(f"demo site {source.host} served at {bases[source.host]}")
+    crawlers = []
+    for source in sources:
+        spider = EmbassySpider if source.kind == "embassy" else NewsSpider
+        crawler = process.create_crawler(spider)
+        arguments = {spider.source_argument: source.name, "base_url": bases[source.host], "archive": str(archive),
+                     "mirrors": "localhost" if source.mirrors else ""}
+        process.crawl(crawler, **arguments)
+        crawlers.append(crawler)
     process.start()
-    listening.stopListening()
-    spider = crawler.spider
-    from archiver.summary import summarise
-
-    rows = summarise(crawler.stats.get_stats(), [s.name for s in spider.sources], spider.archive_dir, spider.run_id)
-    print(f"run {spider.run_id}: archive written under {spider.archive_dir}")
-    print(f"manifest: {spider.archive_dir / 'manifest.jsonl'}")
+    for listening in listeners:
+        listening.stopListening()
+    rows: list[SourceSummary] = []
+    finished = True
+    for crawler in crawlers:
+        spider = crawler.spider
+        rows += summarise(crawler.stats.get_stats(), [s.name for s in spider.sources], spider.archive_dir,
+                          spider.run_id)
+        finished &= crawler.stats.get_value("finish_reason") == "finished"
+        print(f"run {spider.run_id} ({spider.name} {', '.join(s.name for s in spider.sources)})")
+    print(f"archive written under {archive}")
+    print(f"manifest: {archive / 'manifest.jsonl'}")
     print(format_summary(rows))
-    finish = crawler.stats.get_value("finish_reason")
-    return 0 if finish == "finished" and any(r.archived for r in rows) else 1
+    return 0 if finished and all(r.archived for r in rows) else 1
 
 
-def serve_forever(port: int = 0, delay: float = 0.0, root: Path | None = None) -> int:
+def serve_forever(port: int = 0, delay: float = 0.0, root: Path | None = None, host: str = DEMO_HOST) -> int:
+    """Serve one demo site (by host) until interrupted; print its base URL first."""
     from twisted.internet import reactor
 
-    from archiver.demo.server import demo_root, listen
+    from archiver.demo.server import listen
 
     logging.basicConfig(level=logging.WARNING)
-    root = root or demo_root(data_dir(), DEMO_HOST)
-    _, base = listen(root, host=DEMO_HOST, port=port, delay=delay)
+    registry = {s.host: s for s in load_registry().values()}
+    mirrors = registry[host].mirrors if host in registry else ()
+    _, base = listen(root or data_dir() / "demo" / host, host=host, mirrors=mirrors, port=port, delay=delay)
     print(base, flush=True)
     reactor.run()  # type: ignore[attr-defined]
     return 0

@@ -1,61 +1,83 @@
-"""A static server for the bundled demo site (Twisted, so it keeps up with a concurrent crawl).
+"""A static server for the bundled demo sites (Twisted, so it keeps up with a concurrent crawl).
 
-The demo files are written with the real site's absolute URLs (``https://la.usembassy.gov/...``), as saved
-pages are. At serve time every occurrence of that origin is rewritten to the local server's address, so the
-sitemaps, feed and links lead the crawler back here. A directory path serves its ``index.html`` (or
-``index.xml``); a missing file is a real 404. An optional delay per response lets tests interrupt a crawl
-mid-way.
+Each demo site is a folder ``data/demo/<host>/`` written with the real site's absolute URLs, as saved pages
+are. Every site gets its own listener on 127.0.0.1; at serve time ``https://<host>`` and ``http://<host>`` are
+rewritten to that listener's address, and the site's mirror hosts to ``localhost`` on the same port (another
+host name for the same files, as real mirrors are). A URL's query is part of the file name
+(``/En/detail.aspx?id=7`` is ``En/detail.aspx@id=7``) so ASP.NET- and PHP-style sites can be reproduced. A
+directory serves its ``index.html``, ``index.xml`` or ``index.php``; a missing file is a real 404; a page with a
+``<file>.status-<code>`` marker beside it is served with that status (challenge pages). An optional delay per
+response lets tests interrupt a crawl mid-way.
 """
 
 from __future__ import annotations
 
-import mimetypes
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from twisted.web import resource, server
 
-REAL_ORIGINS = {"la.usembassy.gov": "https://la.usembassy.gov"}
-_TYPES = {".xml": "application/xml; charset=utf-8", ".html": "text/html; charset=UTF-8",
-          ".txt": "text/plain; charset=utf-8", ".gz": "application/x-gzip"}
+_TYPES = {
+    ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8", ".php": "text/html; charset=utf-8",
+    ".aspx": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".gz": "application/x-gzip",
+    ".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png",
+}
+_INDEXES = ("index.html", "index.xml", "index.php")
+NOT_FOUND = b"<!DOCTYPE html><html><head><title>Page not found</title></head><body><h1>404</h1></body></html>"
 
 
+@dataclass
 class DemoSite(resource.Resource):
-    """Serves one site folder (``data/demo/<host>/``) with origin rewriting."""
+    """Serves one site folder with origin rewriting."""
 
-    isLeaf = True
+    root: Path
+    host: str
+    mirrors: tuple[str, ...] = ()
+    delay: float = 0.0
+    rewrites: list[tuple[bytes, bytes]] = field(default_factory=list)
+    isLeaf = True  # noqa: N815 - Twisted's attribute name
 
-    def __init__(self, root: Path, origin: str, delay: float = 0.0) -> None:
-        super().__init__()
-        self.root = root.resolve()
-        self.origin = origin.encode()
-        self.base = b""
-        self.delay = delay
+    def __post_init__(self) -> None:
+        resource.Resource.__init__(self)
+        self.root = self.root.resolve()
 
-    def locate(self, path: str) -> Path | None:
+    def serve_at(self, base: str, mirror_base: str) -> None:
+        """Rewrite the real origins to ``base`` (and mirror origins to ``mirror_base``) from now on."""
+        self.rewrites = []
+        for host, target in [(self.host, base), *((m, mirror_base) for m in self.mirrors)]:
+            for scheme in ("https://", "http://"):
+                self.rewrites.append(((scheme + host).encode(), target.encode()))
+
+    def locate(self, path: str, query: str) -> Path | None:
         target = (self.root / path.lstrip("/")).resolve()
         if not target.is_relative_to(self.root):
             return None
+        if query:
+            with_query = target.parent / f"{target.name}@{query}"
+            return with_query if with_query.is_file() else None
         if target.is_dir():
-            for index in ("index.html", "index.xml"):
-                if (target / index).is_file():
-                    return target / index
-            return None
+            return next((target / i for i in _INDEXES if (target / i).is_file()), None)
         return target if target.is_file() else None
 
-    def render_GET(self, request: Any) -> bytes | int:
-        path = request.path.decode("utf-8", "replace")
-        target = self.locate(path)
+    def render_GET(self, request: Any) -> bytes | int:  # noqa: N802 - Twisted's method name
+        raw = request.uri.decode("utf-8", "replace")
+        path, _, query = raw.partition("?")
+        target = self.locate(path, query)
         if target is None:
             request.setResponseCode(404)
             request.setHeader(b"Content-Type", b"text/html; charset=utf-8")
-            body = b"<!DOCTYPE html><html><head><title>Page not found</title></head><body><h1>404</h1></body></html>"
+            body = NOT_FOUND
         else:
+            status = next((int(m.name.rsplit("-", 1)[1]) for m in target.parent.glob(target.name + ".status-*")), 200)
+            request.setResponseCode(status)
+            suffix = Path(target.name.split("@", 1)[0]).suffix
+            request.setHeader(b"Content-Type", _TYPES.get(suffix, "application/octet-stream").encode())
             body = target.read_bytes()
-            kind = _TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            request.setHeader(b"Content-Type", kind.encode())
-            if target.suffix != ".gz":
-                body = body.replace(self.origin, self.base)
+            if suffix != ".gz":
+                for old, new in self.rewrites:
+                    body = body.replace(old, new)
         if self.delay <= 0:
             return body
         from twisted.internet import reactor
@@ -73,12 +95,15 @@ def demo_root(data_dir: Path, host: str = "la.usembassy.gov") -> Path:
     return data_dir / "demo" / host
 
 
-def listen(root: Path, *, host: str = "la.usembassy.gov", port: int = 0, delay: float = 0.0) -> tuple[Any, str]:
-    """Start serving on 127.0.0.1 in the running reactor; returns the listening port and the base URL."""
+def listen(
+    root: Path, *, host: str = "la.usembassy.gov", mirrors: tuple[str, ...] = (), port: int = 0, delay: float = 0.0
+) -> tuple[Any, str]:
+    """Start serving one site on 127.0.0.1 in the running reactor; returns the listening port and base URL."""
     from twisted.internet import reactor
 
-    site_resource = DemoSite(root, REAL_ORIGINS.get(host, f"https://{host}"), delay=delay)
-    listening = reactor.listenTCP(port, server.Site(site_resource), interface="127.0.0.1")  # type: ignore[attr-defined]
-    base = f"http://127.0.0.1:{listening.getHost().port}"
-    site_resource.base = base.encode()
+    site = DemoSite(root=root, host=host, mirrors=mirrors, delay=delay)
+    listening = reactor.listenTCP(port, server.Site(site), interface="127.0.0.1")  # type: ignore[attr-defined]
+    number = listening.getHost().port
+    base = f"http://127.0.0.1:{number}"
+    site.serve_at(base, f"http://localhost:{number}")
     return listening, base

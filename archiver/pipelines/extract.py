@@ -59,5 +59,30 @@ class ExtractPipeline:
         if "canonical_url" not in article:
             article["canonical_url"] = item["url"]
             provenance["canonical_url"] = "url"
+        primary = source.primary_url(article["canonical_url"])
+        if primary != article["canonical_url"]:
+            article["canonical_url"] = primary
+            provenance["canonical_url"] = "registry:mirror"
+        apply_selector_overrides(article, provenance, item["html"], source.extra.get("selectors") or {})
         article["provenance"] = provenance
         return article
+
+
+def apply_selector_overrides(
+    article: Article, provenance: dict[str, str], html: str, selectors: dict[str, str]
+) -> None:
+    """A registry entry's ``[source.selectors]`` (parsel CSS) win over what extraction found, field by field;
+    a selector that matches nothing leaves the extracted value alone."""
+    if not selectors:
+        return
+    from parsel import Selector
+
+    page = Selector(text=html)
+    for field, css in selectors.items():
+        if field not in Article.fields or field in ("body", "provenance"):
+            continue
+        values = [" ".join(v.split()) for v in page.css(css).getall() if v.strip()]
+        if not values:
+            continue
+        article[field] = values if field in ("authors", "tags") else values[0]
+        provenance[field] = "registry:selector"

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -24,11 +23,12 @@ from twisted.python.failure import Failure
 
 from archiver import outcomes
 from archiver.archive.feeds import archive_feeds
+from archiver.challenges import detect_challenge
 from archiver.decoding import decode_html
 from archiver.discovery import Entry
 from archiver.items import Page
-from archiver.paths import default_archive_dir
-from archiver.sources import Source, SourceError, resolve
+from archiver.paths import default_archive_dir, sources_dir
+from archiver.sources import Source, SourceError, load_registry, resolve
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +86,7 @@ class ArchiveSpider(scrapy.Spider):
         since: str | None = None,
         limit: str | int | None = None,
         base_url: str | None = None,
+        mirrors: str | None = None,
         run_id: str | None = None,
         archive: str | None = None,
         **kwargs: Any,
@@ -96,26 +97,39 @@ class ArchiveSpider(scrapy.Spider):
             raise SourceError(
                 f"name what to crawl: -a {self.source_argument}=NAME[,NAME...] or -a {self.source_argument}=all"
             )
-        self.sources: list[Source] = resolve(spec, kind=self.source_kind)
-        if base_url:
-            if len(self.sources) != 1:
-                raise SourceError("base_url can only replace the address of a single source")
-            self.sources = [self.sources[0].with_base_url(base_url)]
-        self.sources_by_name = {s.name: s for s in self.sources}
+        self._source_spec = spec
+        self._base_url = base_url
+        self._mirrors = mirrors
+        self.sources: list[Source] = []
+        self.sources_by_name: dict[str, Source] = {}
         self.since = parse_since(since)
         self.limit = parse_limit(limit)
         self.started_at = datetime.now(UTC)
         self.run_id = run_id or new_run_id(self.started_at)
         self.archive_arg = archive
-        self.allowed_domains = sorted({s.host for s in self.sources})
         self._scheduled: Counter[str] = Counter()
         self._limit_noted: set[str] = set()
         self._article_urls: set[str] = set()
+
+    def resolve_sources(self, data_dir_setting: str | None = None) -> None:
+        """Look the requested names up in the registry of the configured data directory."""
+        sources = resolve(self._source_spec, kind=self.source_kind,
+                          registry=load_registry(sources_dir(data_dir_setting)))
+        if self._base_url:
+            if len(sources) != 1:
+                raise SourceError("base_url can only replace the address of a single source")
+            mirrors = self._mirrors
+            mirror_hosts = tuple(m.strip() for m in mirrors.split(",") if m.strip()) if mirrors is not None else None
+            sources = [sources[0].with_base_url(self._base_url, mirror_hosts)]
+        self.sources = sources
+        self.sources_by_name = {s.name: s for s in sources}
+        self.allowed_domains = sorted({host for s in sources for host in s.hosts})
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArchiveSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        spider.resolve_sources(settings.get("ARCHIVER_DATA_DIR"))
         root = Path(
             spider.archive_arg
             or settings.get("ARCHIVER_ARCHIVE_DIR")
@@ -159,17 +173,11 @@ class ArchiveSpider(scrapy.Spider):
         """True when ``since`` is set and the entry's date is known and earlier (unknown dates are fetched)."""
         return bool(self.since and entry.day and entry.day < self.since)
 
-    def on_own_site(self, source: Source, url: str) -> bool:
-        return urlsplit(url).hostname == source.host
-
     def article_request(
         self, source: Source, entry: Entry, via: str, hints: dict[str, Any] | None = None
     ) -> Request | None:
         """A request for an article page, or None when it is off-site, too old, already asked for, or over limit."""
         url = entry.url
-        if not self.on_own_site(source, url):
-            outcomes.count(self.crawler.stats, source.name, "discovery", "offsite_link")
-            return None
         if self.is_too_old(entry):
             outcomes.count(self.crawler.stats, source.name, "discovery", "skipped_since")
             return None
@@ -216,6 +224,10 @@ class ArchiveSpider(scrapy.Spider):
         if not content_type and not response.body.lstrip()[:512].lower().startswith((b"<!doctype", b"<html")):
             outcomes.reject(stats, source, response.url, "not_html", "no Content-Type and no HTML start")
             return
+        challenge = detect_challenge(response.status, response.headers, response.body)
+        if challenge:
+            self.count_challenge(source, response.url, challenge)
+            return
         decoded = decode_html(response.body, content_type)
         if decoded.mismatch:
             outcomes.count(stats, source, "charset_mismatch")
@@ -233,8 +245,22 @@ class ArchiveSpider(scrapy.Spider):
 
     def on_article_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
+        source = request.meta.get("source")
+        if isinstance(failure.value, HttpError):
+            response = failure.value.response
+            challenge = detect_challenge(response.status, response.headers, response.body)
+            if challenge:
+                self.count_challenge(source, request.url, challenge, response.status)
+                return
         reason, detail = describe_failure(failure)
-        outcomes.reject(self.crawler.stats, request.meta.get("source"), request.url, reason, detail)
+        outcomes.reject(self.crawler.stats, source, request.url, reason, detail)
+
+    def count_challenge(self, source: str, url: str, kind: str, status: int = 200) -> None:
+        """A bot check answered instead of the page: counted per source, said clearly, never archived."""
+        outcomes.count(self.crawler.stats, source, "challenges")
+        outcomes.count(self.crawler.stats, source, "challenges", kind)
+        outcomes.reject(self.crawler.stats, source, url, "challenge",
+                        f"{kind} bot check (HTTP {status}); not archived, not bypassed")
 
     def on_discovery_error(self, failure: Failure) -> None:
         """Count a failed discovery document; subclasses chain to their next discovery method."""
@@ -242,7 +268,6 @@ class ArchiveSpider(scrapy.Spider):
         reason, detail = describe_failure(failure)
         source = request.meta.get("source")
         step = request.meta.get("step_name", "document")
-        outcomes.count(self.crawler.stats, source, "discovery", "failed", step)
         outcomes.count(self.crawler.stats, source, "discovery", "errors", reason)
         outcomes.note_once(
             self.crawler.stats, f"{step} unavailable ({reason})", request.url, detail, level=logging.INFO
