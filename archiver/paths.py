@@ -30,3 +30,8 @@ def sources_dir(setting: str | None = None) -> Path:
 
 def default_archive_dir(setting: str | None = None) -> Path:
     return data_dir(setting) / "archive"
+
+
+def state_dir(state_setting: str | None = None, data_setting: str | None = None) -> Path:
+    """Cross-run state (index, locks): ``ARCHIVER_STATE_DIR``, else ``<data dir>/state``."""
+    return Path(state_setting).expanduser().resolve() if state_setting else data_dir(data_setting) / "state"

@@ -48,6 +48,7 @@ ITEM_PIPELINES = {
     "archiver.pipelines.normalise.NormalisePipeline": 200,
     "archiver.pipelines.validate.ValidatePipeline": 300,
     "archiver.pipelines.dedupe.DedupePipeline": 400,
+    "archiver.pipelines.incremental.IncrementalPipeline": 500,
 }
 EXTENSIONS = {
     "archiver.summary.RunSummary": 500,
@@ -71,6 +72,10 @@ ARCHIVER_DATA_DIR = None
 ARCHIVER_ARCHIVE_DIR = None
 # Run reports (one JSON file per run); default: <data dir>/runs.
 ARCHIVER_RUNS_DIR = None
+# Cross-run state: the archive index (SQLite) and per-source locks; default: <data dir>/state.
+ARCHIVER_STATE_DIR = None
+# Skip pages the archive already holds unchanged (and sitemap entries whose lastmod has not moved).
+ARCHIVER_INCREMENTAL = True
 # Pages shorter than this many words are not articles (cookie notices, redirect stubs, empty templates).
 ARCHIVER_MIN_WORDS = 20
 

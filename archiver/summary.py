@@ -31,6 +31,8 @@ class SourceSummary:
     archived: int = 0
     files: int = 0
     challenges: int = 0
+    unchanged: int = 0
+    revisions: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
 
 
@@ -47,6 +49,10 @@ def summarise(stats: dict[str, Any], sources: list[str], archive_dir: Path, run_
             summary.records = value
         elif rest == ["challenges"]:
             summary.challenges = value
+        elif rest == ["unchanged"]:
+            summary.unchanged = value
+        elif rest == ["revisions"]:
+            summary.revisions = value
         elif rest[0] == "dropped" and len(rest) == 2:
             summary.dropped[rest[1]] = value
     for entry in read_manifest(archive_dir):
@@ -57,21 +63,22 @@ def summarise(stats: dict[str, Any], sources: list[str], archive_dir: Path, run_
 
 
 def format_summary(rows: list[SourceSummary]) -> str:
-    lines = [f"{'source':<16} {'pages':>6} {'records':>8} {'files':>6} {'bot-checks':>10}  dropped (reason: count)"]
+    lines = [
+        f"{'source':<16} {'pages':>6} {'records':>8} {'unchanged':>9} {'revisions':>9} {'files':>6} "
+        f"{'bot-checks':>10}  dropped (reason: count)"
+    ]
+    columns = ("pages", "archived", "unchanged", "revisions", "files", "challenges")
+    widths = (6, 8, 9, 9, 6, 10)
     totals: dict[str, int] = defaultdict(int)
     for row in rows:
         dropped = ", ".join(f"{k}: {v}" for k, v in sorted(row.dropped.items())) or "-"
-        lines.append(
-            f"{row.name:<16} {row.pages:>6} {row.archived:>8} {row.files:>6} {row.challenges:>10}  {dropped}"
-        )
-        totals["pages"] += row.pages
-        totals["records"] += row.archived
-        totals["files"] += row.files
-        totals["challenges"] += row.challenges
+        cells = " ".join(f"{getattr(row, c):>{w}}" for c, w in zip(columns, widths, strict=True))
+        lines.append(f"{row.name:<16} {cells}  {dropped}")
+        for column in columns:
+            totals[column] += getattr(row, column)
     if len(rows) > 1:
-        lines.append(
-            f"{'total':<16} {totals['pages']:>6} {totals['records']:>8} {totals['files']:>6} {totals['challenges']:>10}"
-        )
+        cells = " ".join(f"{totals[c]:>{w}}" for c, w in zip(columns, widths, strict=True))
+        lines.append(f"{'total':<16} {cells}")
     blocked = [row for row in rows if row.challenges]
     for row in blocked:
         lines.append(
@@ -100,7 +107,15 @@ class RunSummary:
     def from_crawler(cls, crawler: Any) -> RunSummary:
         ext = cls(crawler)
         crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         return ext
+
+    def item_scraped(self, item: Any, spider: Any = None) -> None:
+        """Every item that left the pipelines goes to the archive: count it as a record of its source."""
+        source = item.get("source") if hasattr(item, "get") else None
+        if source:
+            self.crawler.stats.inc_value(f"archiver/source/{source}/records")
+            self.crawler.stats.inc_value("archiver/records")
 
     def engine_stopped(self) -> None:
         spider = self.crawler.spider

@@ -61,7 +61,7 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "LOG
 def crawl_command(spider: str, archive: Path, runs: Path, *args: str) -> list[str]:
     return [
         sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"archive={archive}",
-        "-s", f"ARCHIVER_RUNS_DIR={runs}", *FAST, *args,
+        "-s", f"ARCHIVER_RUNS_DIR={runs}", "-s", f"ARCHIVER_STATE_DIR={archive.parent / 'state'}", *FAST, *args,
     ]
 
 

@@ -41,6 +41,7 @@ def archive_feeds(
     spider_name: str,
     crawl_day: date,
     batch_items: int,
+    index: Path | None = None,
 ) -> dict[str, dict[str, Any]]:
     """FEEDS entries for one run: ``<root>/source=<s>/date=<day>/<run_id>-<part>.jsonl.gz``."""
     feeds: dict[str, dict[str, Any]] = {}
@@ -61,5 +62,6 @@ def archive_feeds(
             "archiver_root": str(root),
             "archiver_run_id": run_id,
             "archiver_spider": spider_name,
+            "archiver_index": str(index) if index else None,
         }
     return feeds

@@ -22,6 +22,7 @@ from scrapy.extensions.feedexport import BlockingFeedStorage
 from w3lib.url import file_uri_to_path
 
 from archiver.archive.manifest import ManifestEntry, append_manifest
+from archiver.state.index import ArchiveIndex
 
 TEMP_SUFFIX = ".part"
 
@@ -40,6 +41,19 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+INDEX_KEYS = ("canonical_url", "url", "source", "content_sha256", "revision", "fetched_at", "sitemap_lastmod",
+              "published_at")
+
+
+def part_records(path: Path) -> list[dict[str, Any]]:
+    """The index-relevant fields of every record of a finalised part (read back from disk, so the index
+    describes exactly what was written)."""
+    import json
+
+    with gzip.open(path, "rt", encoding="utf-8") as stream:
+        return [{k: v for k, v in json.loads(line).items() if k in INDEX_KEYS} for line in stream if line.strip()]
 
 
 def inspect_part(path: Path) -> tuple[int, int, str]:
@@ -89,10 +103,11 @@ class AtomicFileFeedStorage(BlockingFeedStorage):
         self.temp.unlink()
         _fsync_dir(self.path.parent)
         root = Path(self.options.get("archiver_root") or self.path.parents[2])
+        relative = self.path.relative_to(root).as_posix()
         append_manifest(
             root,
             ManifestEntry(
-                path=self.path.relative_to(root).as_posix(),
+                path=relative,
                 records=records,
                 bytes=size,
                 sha256=sha256,
@@ -103,3 +118,7 @@ class AtomicFileFeedStorage(BlockingFeedStorage):
                 finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
             ),
         )
+        index = self.options.get("archiver_index")
+        if index:  # only now, with the file final and listed, may the index claim its records
+            with ArchiveIndex(Path(index)) as db:
+                db.commit_file(relative, part_records(self.path))

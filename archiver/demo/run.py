@@ -50,7 +50,11 @@ def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
         print(f"archiver demo: no demo sites found under {data / 'demo'}", file=sys.stderr)
         return 1
     archive = (archive or data / "demo-archive").resolve()
-    process = AsyncCrawlerProcess(demo_settings(verbose))
+    settings = demo_settings(verbose)
+    # The demo keeps its own index beside its archive, so demo runs never mark real pages as archived.
+    settings.set("ARCHIVER_STATE_DIR", str(archive.parent / f"{archive.name}-state"), priority="cmdline")
+    settings.set("ARCHIVER_RUNS_DIR", str(archive.parent / f"{archive.name}-runs"), priority="cmdline")
+    process = AsyncCrawlerProcess(settings)
     bases: dict[str, str] = {}
     listeners = []
     for source in sources:
@@ -81,7 +85,7 @@ def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
     print(f"archive written under {archive}")
     print(f"manifest: {archive / 'manifest.jsonl'}")
     print(format_summary(rows))
-    return 0 if finished and all(r.archived for r in rows) else 1
+    return 0 if finished and all(r.archived or r.unchanged for r in rows) else 1
 
 
 def serve_forever(port: int = 0, delay: float = 0.0, root: Path | None = None, host: str = DEMO_HOST) -> int:

@@ -1,6 +1,5 @@
 """Within one run, keep the first record of each canonical URL and of each body (mirrors, reposts).
 
-Records that pass are counted as ``archiver/source/<name>/records``: they go to the archive next.
 """
 
 from __future__ import annotations
@@ -31,5 +30,4 @@ class DedupePipeline:
             raise outcomes.drop(stats, item, "duplicate_content", item["content_sha256"][:12])
         self.urls.add(item["canonical_url"])
         self.bodies.add(item["content_sha256"])
-        outcomes.count(stats, item["source"], "records")
         return item

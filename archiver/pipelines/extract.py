@@ -50,6 +50,9 @@ class ExtractPipeline:
         for key, value in fields.items():
             if key in Article.fields and value not in (None, "", [], {}):
                 article[key] = value
+        lastmod = (item.get("hints") or {}).get("sitemap_lastmod")
+        if lastmod:
+            article["sitemap_lastmod"] = lastmod
         if "site_name" not in article:
             article["site_name"] = source.site_name
             provenance["site_name"] = "registry"

@@ -8,6 +8,7 @@ every article response one of two fates: a ``Page`` item for the pipelines, or a
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections import Counter
 from collections.abc import Iterable
@@ -27,8 +28,10 @@ from archiver.challenges import detect_challenge
 from archiver.decoding import decode_html
 from archiver.discovery import Entry
 from archiver.items import Page
-from archiver.paths import default_archive_dir, sources_dir
+from archiver.normalise import clean_url
+from archiver.paths import default_archive_dir, sources_dir, state_dir
 from archiver.sources import Source, SourceError, load_registry, resolve
+from archiver.state.index import ArchiveIndex, index_path
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +54,15 @@ def new_run_id(now: datetime | None = None) -> str:
     """A sortable, unique run id: UTC start time plus a random suffix (two runs in one second still differ)."""
     now = now or datetime.now(UTC)
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z))?$")
+
+
+def normal_lastmod(raw: str | None) -> str | None:
+    """A sitemap lastmod as stored in records and the index (ISO 8601 as given), or None if not ISO."""
+    raw = (raw or "").strip()
+    return raw if _TIMESTAMP.match(raw) else None
 
 
 def parse_since(value: str | None) -> date | None:
@@ -136,6 +148,11 @@ class ArchiveSpider(scrapy.Spider):
             or default_archive_dir(settings.get("ARCHIVER_DATA_DIR"))
         ).resolve()
         spider.archive_dir = root
+        spider.index = None
+        index_file = None
+        if settings.getbool("ARCHIVER_INCREMENTAL", True):
+            index_file = index_path(state_dir(settings.get("ARCHIVER_STATE_DIR"), settings.get("ARCHIVER_DATA_DIR")))
+            spider.index = ArchiveIndex(index_file)
         feeds = dict(settings.getdict("FEEDS"))
         feeds.update(
             archive_feeds(
@@ -145,6 +162,7 @@ class ArchiveSpider(scrapy.Spider):
                 spider_name=spider.name,
                 crawl_day=spider.started_at.date(),
                 batch_items=settings.getint("ARCHIVER_BATCH_ITEMS"),
+                index=index_file,
             )
         )
         settings.set("FEEDS", feeds, priority="spider")
@@ -174,7 +192,7 @@ class ArchiveSpider(scrapy.Spider):
         return bool(self.since and entry.day and entry.day < self.since)
 
     def article_request(
-        self, source: Source, entry: Entry, via: str, hints: dict[str, Any] | None = None
+        self, source: Source, entry: Entry, via: str, hints: dict[str, Any] | None = None, from_sitemap: bool = False
     ) -> Request | None:
         """A request for an article page, or None when it is off-site, too old, already asked for, or over limit."""
         url = entry.url
@@ -185,6 +203,11 @@ class ArchiveSpider(scrapy.Spider):
             outcomes.count(self.crawler.stats, source.name, "discovery", "unparsable_date")
             outcomes.note_once(self.crawler.stats, "unparsable date", url, f"{via} gave {entry.raw_date!r}")
         if url in self._article_urls:
+            return None
+        lastmod = normal_lastmod(entry.raw_date) if from_sitemap else None
+        if lastmod and self.index is not None and self.index.lastmod_for_url(clean_url(url)) == lastmod:
+            outcomes.count(self.crawler.stats, source.name, "unchanged")
+            outcomes.count(self.crawler.stats, source.name, "discovery", "skipped_unchanged")
             return None
         if self.limit is not None and self._scheduled[source.name] >= self.limit:
             if source.name not in self._limit_noted:
@@ -197,6 +220,8 @@ class ArchiveSpider(scrapy.Spider):
         page_hints = dict(hints or {})
         if entry.day and via == "listing":
             page_hints.setdefault("listing_date", entry.day.isoformat())
+        if lastmod:
+            page_hints["sitemap_lastmod"] = lastmod
         return Request(
             url,
             callback=self.parse_article,
@@ -242,6 +267,10 @@ class ArchiveSpider(scrapy.Spider):
             discovered_via=response.meta.get("discovered_via"),
             hints=response.meta.get("hints") or {},
         )
+
+    def closed(self, reason: str) -> None:
+        if self.index is not None:
+            self.index.close()
 
     def on_article_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

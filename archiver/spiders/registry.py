@@ -133,7 +133,7 @@ class RegistrySpider(ArchiveSpider):
             if self.limit_reached(source):
                 return
             request = self.article_request(source, entry, step.name if step.method != "listing" else "listing",
-                                           hints)
+                                           hints, from_sitemap=step.method == "sitemap")
             if request is not None:
                 yield request
 

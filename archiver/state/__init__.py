@@ -1,0 +1,1 @@
+"""What persists between runs: the archive index (SQLite) and per-source locks."""
