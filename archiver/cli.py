@@ -51,6 +51,49 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from archiver.runner import run_crawl
+    from archiver.sources import resolve
+    from archiver.spiders.base import parse_limit, parse_since
+
+    registry = load_registry()
+    if args.all or args.kind:
+        sources = [s for s in registry.values() if not args.kind or s.kind == args.kind]
+        sources.sort(key=lambda s: (s.kind, s.name))
+    elif args.sources:
+        sources = resolve(args.sources, registry=registry)
+    else:
+        print("archiver crawl: name sources, or use --all or --kind", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        parse_since(args.since)
+        limit = parse_limit(args.limit)
+    except ValueError as exc:
+        print(f"archiver crawl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    overrides = dict(pair.split("=", 1) for pair in args.set or [])
+    for name, value in (("ARCHIVER_STATE_DIR", args.state), ("ARCHIVER_RUNS_DIR", args.runs)):
+        if value:
+            overrides[name] = str(Path(value).resolve())
+    base_urls = dict(pair.split("=", 1) for pair in args.base_url or [])
+    return run_crawl(sources, since=args.since, limit=limit, archive=Path(args.archive).resolve() if args.archive
+                     else None, parallel=args.parallel, settings_overrides=overrides, base_urls=base_urls)
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from archiver.reports import list_runs
+
+    print(list_runs(Path(args.runs) if args.runs else None, args.limit))
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from archiver.reports import archive_stats
+
+    print(archive_stats(Path(args.state) if args.state else None, Path(args.runs) if args.runs else None))
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from archiver.demo.run import run_demo
 
@@ -72,6 +115,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=KINDS, help="only sources of this kind")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.set_defaults(func=cmd_sources)
+
+    p = sub.add_parser("crawl", help="archive sources (for cron, systemd timers, one-off runs)")
+    p.add_argument("sources", nargs="*", help="source names (see `archiver sources`)")
+    p.add_argument("--all", action="store_true", help="every registered source")
+    p.add_argument("--kind", choices=KINDS, help="every source of this kind")
+    p.add_argument("--since", help="skip posts older than YYYY-MM-DD (judged before fetching)")
+    p.add_argument("--limit", help="at most N articles per source")
+    p.add_argument("--archive", help="archive folder (default: data/archive)")
+    p.add_argument("--state", help="state folder: index and locks (default: data/state)")
+    p.add_argument("--runs", help="run reports folder (default: data/runs)")
+    p.add_argument("--parallel", type=int, default=4, help="sources crawled at the same time (default 4)")
+    p.add_argument("--base-url", action="append", metavar="SOURCE=URL",
+                   help="fetch SOURCE from another address (a mirror, a local copy)")
+    p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
+    p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("runs", help="list recent runs")
+    p.add_argument("--runs", help="run reports folder (default: data/runs)")
+    p.add_argument("-n", "--limit", type=int, default=20)
+    p.set_defaults(func=cmd_runs)
+
+    p = sub.add_parser("stats", help="summarise the archive per source")
+    p.add_argument("--state", help="state folder (default: data/state)")
+    p.add_argument("--runs", help="run reports folder (default: data/runs)")
+    p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("extract", help="extract the article record from a saved HTML page and print it as JSON")
     p.add_argument("path", help="saved page (.html or .html.gz)")

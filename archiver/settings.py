@@ -52,6 +52,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "archiver.summary.RunSummary": 500,
+    "archiver.state.guard.SourceGuard": 100,
     # Scrapy 2.19 turns these on by default; an archiver job never needs remote code execution.
     "scrapy.extensions.telnet.TelnetConsole": None,
 }

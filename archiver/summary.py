@@ -33,6 +33,9 @@ class SourceSummary:
     challenges: int = 0
     unchanged: int = 0
     revisions: int = 0
+    http_errors: dict[str, int] = field(default_factory=dict)
+    finish_reason: str | None = None
+    duration_s: float | None = None
     dropped: dict[str, int] = field(default_factory=dict)
 
 
@@ -55,6 +58,11 @@ def summarise(stats: dict[str, Any], sources: list[str], archive_dir: Path, run_
             summary.revisions = value
         elif rest[0] == "dropped" and len(rest) == 2:
             summary.dropped[rest[1]] = value
+            if rest[1].startswith("http_"):
+                summary.http_errors[rest[1][5:]] = value
+    for summary in by_source.values():
+        summary.finish_reason = stats.get("finish_reason")
+        summary.duration_s = stats.get("elapsed_time_seconds")
     for entry in read_manifest(archive_dir):
         if entry.get("run_id") == run_id and entry.get("source") in by_source:
             by_source[entry["source"]].archived += entry["records"]
@@ -121,22 +129,39 @@ class RunSummary:
         spider = self.crawler.spider
         if spider is None or not hasattr(spider, "sources"):
             return
-        self.rows = summarise(
-            self.crawler.stats.get_stats(), [s.name for s in spider.sources], spider.archive_dir, spider.run_id
-        )
+        report = crawl_report(self.crawler)
+        self.rows = report["rows"]
         logger.info("run %s summary (archive: %s)\n%s", spider.run_id, spider.archive_dir, format_summary(self.rows))
-        stats = self.crawler.stats.get_stats()
         settings = self.crawler.settings
-        runs_dir = Path(settings.get("ARCHIVER_RUNS_DIR") or data_dir(settings.get("ARCHIVER_DATA_DIR")) / "runs")
-        report = {
-            "run_id": spider.run_id,
-            "spider": spider.name,
-            "archive_dir": str(spider.archive_dir),
-            "started_at": stats.get("start_time"),
-            "finished_at": stats.get("finish_time"),
-            "finish_reason": stats.get("finish_reason"),
-            "sources": [asdict(row) for row in self.rows],
-            "files": [e for e in read_manifest(spider.archive_dir) if e.get("run_id") == spider.run_id],
-            "stats": {k: v for k, v in stats.items() if not isinstance(v, dict)},
-        }
-        write_report(runs_dir / f"{spider.run_id}.json", report)
+        if settings.getbool("ARCHIVER_WRITE_REPORT", True):
+            write_report(runs_dir(settings) / f"{spider.run_id}.json", report_json(report))
+
+
+def runs_dir(settings: Any) -> Path:
+    return Path(settings.get("ARCHIVER_RUNS_DIR") or data_dir(settings.get("ARCHIVER_DATA_DIR")) / "runs")
+
+
+def crawl_report(crawler: Any) -> dict[str, Any]:
+    """What one crawl did: per-source rows, the files it finalised, leftovers it salvaged, its counters."""
+    spider = crawler.spider
+    stats = crawler.stats.get_stats()
+    rows = summarise(stats, [s.name for s in spider.sources], spider.archive_dir, spider.run_id)
+    return {
+        "run_id": spider.run_id,
+        "spider": spider.name,
+        "archive_dir": str(spider.archive_dir),
+        "started_at": stats.get("start_time"),
+        "finished_at": stats.get("finish_time"),
+        "finish_reason": stats.get("finish_reason"),
+        "rows": rows,
+        "files": [e for e in read_manifest(spider.archive_dir)
+                  if e.get("run_id") == spider.run_id and e.get("source") in spider.sources_by_name],
+        "leftovers": getattr(spider, "salvage_report", []),
+        "stats": {k: v for k, v in stats.items() if not isinstance(v, dict)},
+    }
+
+
+def report_json(report: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in report.items() if k != "rows"}
+    out["sources"] = [asdict(row) for row in report["rows"]]
+    return out

@@ -124,7 +124,8 @@ def test_listing_entries_dates_and_next_page() -> None:
     ("text", "day"),
     [("2023-03-17T09:21:11+00:00", "2023-03-17"), ("2023-03-17", "2023-03-17"), ("17 March, 2023", "2023-03-17"),
      ("Fri, 17 Mar 2023 09:21:11 +0000", "2023-03-17"), ("March 17, 2023", "2023-03-17"),
-     ("20/06/2024", "2024-06-20"), ("yesterday", None), ("", None), ("2023-02-30", None)],
+     ("20/06/2024", "2024-06-20"), ("20/06/2024 14:37", "2024-06-20"), ("Thursday June 20, 2024", "2024-06-20"),
+     ("Wed, June 19, 2024", "2024-06-19"), ("yesterday", None), ("", None), ("2023-02-30", None)],
 )
 def test_loose_dates(text: str, day: str | None) -> None:
     parsed = parse_loose_date(text)

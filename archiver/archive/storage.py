@@ -98,27 +98,49 @@ class AtomicFileFeedStorage(BlockingFeedStorage):
         file.flush()
         os.fsync(file.fileno())
         file.close()
-        records, size, sha256 = inspect_part(self.temp)
-        os.link(self.temp, self.path)  # FileExistsError instead of overwriting
-        self.temp.unlink()
-        _fsync_dir(self.path.parent)
-        root = Path(self.options.get("archiver_root") or self.path.parents[2])
-        relative = self.path.relative_to(root).as_posix()
-        append_manifest(
-            root,
-            ManifestEntry(
-                path=relative,
-                records=records,
-                bytes=size,
-                sha256=sha256,
-                run_id=self.options.get("archiver_run_id", ""),
-                spider=self.options.get("archiver_spider", ""),
-                source=self.options.get("archiver_source", ""),
-                started_at=self.started_at.isoformat(timespec="seconds"),
-                finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            ),
-        )
         index = self.options.get("archiver_index")
-        if index:  # only now, with the file final and listed, may the index claim its records
-            with ArchiveIndex(Path(index)) as db:
-                db.commit_file(relative, part_records(self.path))
+        finalise_part(
+            self.temp,
+            self.path,
+            root=Path(self.options.get("archiver_root") or self.path.parents[2]),
+            run_id=self.options.get("archiver_run_id", ""),
+            spider=self.options.get("archiver_spider", ""),
+            source=self.options.get("archiver_source", ""),
+            started_at=self.started_at,
+            index=Path(index) if index else None,
+        )
+
+
+def finalise_part(
+    temp: Path,
+    final: Path,
+    *,
+    root: Path,
+    run_id: str,
+    spider: str,
+    source: str,
+    started_at: datetime,
+    index: Path | None,
+) -> ManifestEntry:
+    """Check a written part, put it in place without replacing anything, list it, then index its records."""
+    records, size, sha256 = inspect_part(temp)
+    os.link(temp, final)  # FileExistsError instead of overwriting
+    temp.unlink()
+    _fsync_dir(final.parent)
+    relative = final.relative_to(root).as_posix()
+    entry = ManifestEntry(
+        path=relative,
+        records=records,
+        bytes=size,
+        sha256=sha256,
+        run_id=run_id,
+        spider=spider,
+        source=source,
+        started_at=started_at.isoformat(timespec="seconds"),
+        finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    append_manifest(root, entry)
+    if index:  # only now, with the file final and listed, may the index claim its records
+        with ArchiveIndex(index) as db:
+            db.commit_file(relative, part_records(final))
+    return entry

@@ -22,6 +22,8 @@ class Entry:
 
 
 _VISIBLE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B, %Y", "%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%Y/%m/%d")
+_WEEKDAY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
+_CLOCK = re.compile(r"[\s,]+\d{1,2}:\d{2}(:\d{2})?(\s*[ap]\.?m\.?)?$", re.IGNORECASE)
 
 
 def parse_loose_date(text: str | None) -> date | None:
@@ -42,9 +44,11 @@ def parse_loose_date(text: str | None) -> date | None:
         return parsedate_to_datetime(text).date()
     except (TypeError, ValueError, IndexError):
         pass
+    # Visible dates: "Thursday June 20, 2024", "20/06/2024 14:37" (listings show the day; the time is not needed).
+    bare = _CLOCK.sub("", _WEEKDAY.sub("", text)).strip()
     for fmt in _VISIBLE_FORMATS:
         try:
-            return datetime.strptime(text, fmt).date()
+            return datetime.strptime(bare, fmt).date()
         except ValueError:
             continue
     return None

@@ -9,6 +9,7 @@ than filled with empty values.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from lxml import etree
@@ -17,9 +18,12 @@ from w3lib.html import replace_entities
 from .dates import date_from_url, normalize_iso, parse_offset
 from .dom import parse_html, select
 from .evidence import Candidate, Evidence
-from .fallback import fallback_body
+from .fallback import general_body
+from .headline import find_headline
+from .language import detect_language
 from .metadata import clean_values, read_metadata
-from .sites import SiteResult, SiteRules, apply_rules, find_family
+from .pagedates import choose_published, meta_published, visible_dates
+from .sites import GENERAL, SiteResult, SiteRules, apply_rules, find_family
 from .text import normalize_text
 from .titles import host_label, strip_site_name
 
@@ -37,6 +41,34 @@ def _ordered(name: str, meta: Evidence, site: SiteResult, rules: SiteRules) -> l
     if name in rules.prefer_rules_for or name == "page_type":
         return site.evidence.get(name) + meta.get(name)
     return meta.get(name) + site.evidence.get(name)
+
+
+def _instant(value: object) -> tuple[datetime, bool] | None:
+    """The moment a normalised timestamp names and whether it is written in UTC; ``None`` for a
+    bare day."""
+    if not isinstance(value, str) or "T" not in value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.utcoffset() is None:
+        return None
+    return moment, moment.utcoffset() == timedelta(0)
+
+
+def _local_form(chosen: Candidate, cands: list[Candidate]) -> Candidate:
+    """``chosen`` or, when it is written in UTC, another candidate naming the same moment in a
+    local offset: SEO plugins convert times to UTC while the page's own date keeps the
+    newsroom's clock, and the local form is the one that carries the day readers saw."""
+    found = _instant(chosen.value)
+    if found is None or not found[1]:
+        return chosen
+    for cand in cands:
+        other = _instant(cand.value)
+        if other is not None and not other[1] and other[0] == found[0]:
+            return cand
+    return chosen
 
 
 def _is_institution(name: str, rules: SiteRules, site_names: list[str], url: str) -> bool:
@@ -94,6 +126,44 @@ def _images(meta: Evidence, site: SiteResult) -> tuple[list[dict[str, str]], str
     return list(images.values()), first_source
 
 
+def _settle_language(record: dict[str, Any], provenance: dict[str, str]) -> None:
+    """Let the script of the text overrule a declared language that contradicts it.
+
+    Themes leave ``lang="en-US"`` on pages written in Lao; a Lao edition may declare nothing. The
+    body is the best sample of the text; title and description stand in when there is no body.
+    A declaration that agrees with the text keeps its own provenance.
+    """
+    sample = record.get("body") or " ".join(
+        record[k] for k in ("title", "description") if isinstance(record.get(k), str)
+    )
+    declared = record.get("language")
+    # the script of a few thousand characters is as telling as the whole text, at a fraction of
+    # the cost on long pages
+    code, source = detect_language(sample[:3000], declared)
+    if code and source == "text:script" and code != declared:
+        record["language"] = code
+        provenance["language"] = source
+
+
+def _general_published(root: etree._Element, anchor: etree._Element | None, meta: Evidence,
+                       put: Any) -> None:
+    """Publication date of a page no family describes: the day the page shows near its headline,
+    with the precision of a structured date on that day (see ``pagedates``). Leaves the field
+    unset when the page neither shows nor declares a date, so the URL and hints can still apply.
+    """
+    published = [c for c in meta.get("published_at") if isinstance(c.value, str)]
+    modified = [c for c in meta.get("modified_at") if isinstance(c.value, str)]
+    extra = meta_published(root)
+    value, kind = choose_published(
+        [c.value for c in published] + extra, [c.value for c in modified], visible_dates(root, anchor)
+    )
+    if not value:
+        return
+    sources = {c.value: c.source for c in reversed(published + modified)}
+    put("published_at", value, sources.get(value, "meta" if value in extra else "html:visible-date")
+        if kind != "visible" else "html:visible-date")
+
+
 def build_record(
     html: str | bytes, url: str, hints: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -123,6 +193,9 @@ def build_record(
 
     site_names = [_short(c.value) for c in meta.get("site_name") if isinstance(c.value, str)]
     patterns = rules.suffix_regexes()
+    declared = [_short(c.value) for c in meta.get("title") + _fallback_titles(root)[1:]
+                if isinstance(c.value, str)]
+    headline, anchor = find_headline(root, declared, site_names)
     for cand in _ordered("title", meta, site, rules) + _fallback_titles(root):
         if isinstance(cand.value, str):
             title = strip_site_name(_short(cand.value), site_names=site_names, url=url,
@@ -130,6 +203,9 @@ def build_record(
             if title:
                 put("title", title, cand.source)
                 break
+    if rules is GENERAL and headline and headline != record.get("title"):
+        # the printed headline, confirmed by the declared titles, beats an SEO title
+        put("title", headline, "html:h1")
 
     for name in SCALAR_FIELDS:
         for cand in _ordered(name, meta, site, rules):
@@ -147,6 +223,8 @@ def build_record(
                 put(name, values, cand.source)
                 break
 
+    if rules is GENERAL:
+        _general_published(root, anchor, meta, put)
     date_cands = {
         "published_at": _ordered("published_at", meta, site, rules)
         + [Candidate(date_from_url(url), "url"),
@@ -155,8 +233,11 @@ def build_record(
     }
     for name, cands in date_cands.items():
         for cand in cands:
+            if name in record:
+                break
             if isinstance(cand.value, str) and cand.value:
-                put(name, cand.value, cand.source)
+                best = _local_form(cand, cands) if name in rules.prefer_local_offset else cand
+                put(name, best.value, best.source)
                 break
 
     if "language" not in record and isinstance(hints.get("language"), str):
@@ -168,8 +249,10 @@ def build_record(
         put("body", _without_title(site.body, record.get("title")), rules.provenance)
     elif page_type != "listing":
         text = html if isinstance(html, str) else html.decode("utf-8", "replace")
-        body = fallback_body(text, url)
-        put("body", _without_title(body, record.get("title")), "fallback:trafilatura")
+        body, body_source = general_body(text, url, root)
+        put("body", _without_title(body, record.get("title")), body_source)
+
+    _settle_language(record, provenance)
 
     images, image_source = _images(meta, site)
     if images and image_source:

@@ -153,3 +153,35 @@ def date_from_url(url: str | None) -> str | None:
 def parse_any(value: str | None, default_tz: str | None = None) -> str | None:
     """ISO first, then visible-text forms: for values whose format is not known in advance."""
     return normalize_iso(value, default_tz) or parse_text_date(value)
+
+
+def parse_pattern(text: str | None, pattern: str, default_tz: str | None = None) -> str | None:
+    """A date written in a site's own fixed form, found by ``pattern`` (named groups ``y``, ``m``,
+    ``d`` and optionally ``H``, ``M``, ``S``) anywhere in ``text``.
+
+    For numeric forms whose field order only the site knows ("20/06/2024 14:37" is day first on
+    KPL): the generic parsers cannot tell such a time's order or zone, the site's rule can. The
+    time is kept when ``default_tz`` is known, else only the day, as for any naive time.
+    """
+    if not text:
+        return None
+    try:
+        match = re.search(pattern, text)
+    except re.error:
+        return None
+    if not match:
+        return None
+    groups = match.groupdict()
+    try:
+        day = date(int(groups["y"]), int(groups["m"]), int(groups["d"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not 1900 <= day.year <= 2100:
+        return None
+    clock: time | None = None
+    if groups.get("H") is not None and groups.get("M") is not None:
+        try:
+            clock = time(int(groups["H"]), int(groups["M"]), int(groups.get("S") or 0))
+        except ValueError:
+            clock = None
+    return _format(day, clock, parse_offset(default_tz))

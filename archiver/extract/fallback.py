@@ -1,18 +1,24 @@
 """General main-content fallback for pages no site family describes.
 
-trafilatura finds the main text of arbitrary pages well; this module calls it with fixed options
-(recall not traded for precision, no comments, no cross-document de-duplication cache, so the same
-page always gives the same text) and converts its XML body into the archive's paragraph format with
-the same text rules as site bodies.
+Two open extractors are strong in different places, measured on the WCXB dev pages (see
+``bench/``): trafilatura is precise but sometimes keeps only a fragment of a long page (a lead
+paragraph, one section of a listicle); resiliparse's main-content mode almost never loses the story
+but keeps more furniture. So trafilatura (in its fast, recall-leaning mode, on a copy of the tree
+already parsed) gives the body, and resiliparse's text replaces it only when trafilatura's is far
+shorter, which is the signature of a truncated pick. Both run with fixed options and no
+cross-document cache, so the same page always gives the same text. Lines that are page furniture
+(share prompts, "Read more", "Advertisement") are then dropped.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
+import re
 
 from lxml import etree
 
-from .text import element_text
+from .text import clean_inline, element_text
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +38,59 @@ _TAG_MAP = {
 }
 
 
-def fallback_body(html: str, url: str | None) -> str | None:
-    """Main text of ``html`` found by trafilatura, or ``None`` when it finds nothing or fails."""
+# trafilatura's text is replaced when it is shorter than this share of resiliparse's.
+_TRUNCATED = 0.3
+_FURNITURE = re.compile(
+    r"^(?:share(?: (?:this|on)\b.*)?|share this (?:article|post|story)|tweet|pin it|email|print|"
+    r"read more|continue reading|advertisement|sponsored|skip to (?:main )?content|"
+    r"(?:sign up|subscribe)(?: (?:to|for) our newsletter)?|follow us(?: on \w+)?|"
+    r"related(?: posts| articles| stories)?|you may also like|table of contents|back to top)"
+    r"[.!:…]*$",
+    re.IGNORECASE,
+)
+
+
+def _drop_furniture(text: str) -> str:
+    """``text`` without paragraphs that are only a share prompt, "Read more" or similar."""
+    kept = [p for p in text.split("\n\n") if not _FURNITURE.match(p.strip())]
+    return "\n\n".join(kept)
+
+
+def _resiliparse_text(html: str) -> str | None:
+    """resiliparse's main-content text in the archive's paragraph format, or ``None``."""
+    try:
+        from resiliparse.extract.html2text import extract_plain_text
+        from resiliparse.parse.html import HTMLTree
+    except ImportError:  # pragma: no cover - dependency declared in pyproject
+        return None
+    try:
+        raw = extract_plain_text(HTMLTree.parse(html), main_content=True, list_bullets=False,
+                                 alt_texts=False, links=False)
+    except Exception as exc:  # a third-party parser must never break extraction
+        log.debug("resiliparse failed: %s", exc)
+        return None
+    lines = [clean_inline(line) for line in raw.splitlines()]
+    return "\n\n".join(line for line in lines if line) or None
+
+
+def general_body(html: str, url: str | None, root: etree._Element | None = None) -> tuple[str | None, str]:
+    """Main text of a page no family describes, and its provenance label.
+
+    ``root`` (the already parsed document) spares trafilatura a second parse; it is copied, never
+    modified.
+    """
+    primary = fallback_body(copy.deepcopy(root) if root is not None else html, url)
+    backup = _resiliparse_text(html)
+    if backup and (not primary or len(primary) < _TRUNCATED * len(backup)):
+        return _drop_furniture(backup) or None, "fallback:resiliparse"
+    if primary:
+        return _drop_furniture(primary) or None, "fallback:trafilatura"
+    return None, "fallback:trafilatura"
+
+
+def fallback_body(html: str | etree._Element, url: str | None) -> str | None:
+    """Main text of ``html`` (markup or a parsed tree) found by trafilatura, or ``None`` when it
+    finds nothing or fails."""
     try:
         import trafilatura
     except ImportError:  # pragma: no cover - dependency declared in pyproject
@@ -42,8 +99,9 @@ def fallback_body(html: str, url: str | None) -> str | None:
         document = trafilatura.bare_extraction(
             html,
             url=url,
+            fast=True,
             favor_precision=False,
-            favor_recall=False,
+            favor_recall=True,
             include_comments=False,
             include_tables=True,
             include_images=False,

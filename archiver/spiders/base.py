@@ -119,6 +119,7 @@ class ArchiveSpider(scrapy.Spider):
         self.started_at = datetime.now(UTC)
         self.run_id = run_id or new_run_id(self.started_at)
         self.archive_arg = archive
+        self.salvage_report: list[dict[str, Any]] = []
         self._scheduled: Counter[str] = Counter()
         self._limit_noted: set[str] = set()
         self._article_urls: set[str] = set()

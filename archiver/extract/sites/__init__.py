@@ -9,11 +9,17 @@ from __future__ import annotations
 
 from lxml import etree
 
-from . import general, usembassy
+from . import general, kpl, tagdiv, usembassy, vientianetimes
 from .engine import SiteResult, apply_rules, recognise
 from .rules import DateRule, Match, PageTypeRule, SiteRules
 
-FAMILIES: tuple[SiteRules, ...] = (usembassy.RULES,)
+# Specific publishers before the theme family: their markers are narrower.
+FAMILIES: tuple[SiteRules, ...] = (
+    usembassy.RULES,
+    kpl.RULES,
+    vientianetimes.RULES,
+    tagdiv.RULES,
+)
 GENERAL: SiteRules = general.RULES
 
 __all__ = [

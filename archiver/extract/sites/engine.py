@@ -9,17 +9,24 @@ each value labelled with the family's provenance.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from lxml import etree
 
-from ..dates import parse_any
+from ..dates import parse_any, parse_pattern
 from ..dom import relative_xpath, remove_selected, select, select_first
 from ..evidence import Evidence
 from ..metadata import absolute
 from ..text import element_text, normalize_text
 from .rules import DateRule, PageTypeRule, SiteRules
+
+# "By Jane Doe", "Written by: Jane Doe", Lao "ໂດຍ ..." in a byline element: the word is never part
+# of the name
+_BYLINE = re.compile(
+    r"^\s*(?:(?:written|posted|reported)\s+)?(?:by|ໂດຍ)(?:\s*:\s*|\s+)", re.IGNORECASE
+)
 
 
 @dataclass
@@ -58,7 +65,7 @@ def _date(rules: tuple[DateRule, ...], root: etree._Element, tz: str | None) -> 
     for rule in rules:
         for el in select(root, rule.selector):
             raw = el.get(rule.attribute) if rule.attribute else " ".join(el.itertext())
-            parsed = parse_any(raw, tz)
+            parsed = parse_pattern(raw, rule.pattern, tz) if rule.pattern else parse_any(raw, tz)
             if parsed:
                 return parsed
     return None
@@ -116,6 +123,19 @@ def _images(container: etree._Element, rules: SiteRules, url: str) -> list[dict[
     return found
 
 
+def _drop_paragraphs(body: str, rules: SiteRules) -> str:
+    """``body`` without the paragraphs the family declares furniture by their text (lines such as
+    "Email Print 1,234" that carry no markup of their own to select them by)."""
+    patterns = rules.paragraph_regexes()
+    if not patterns or not body:
+        return body
+    kept = [
+        p for p in body.split("\n\n")
+        if not any(rx.fullmatch(normalize_text(p)) for rx in patterns)
+    ]
+    return "\n\n".join(kept)
+
+
 def apply_rules(
     rules: SiteRules,
     root: etree._Element,
@@ -128,6 +148,7 @@ def apply_rules(
     result = SiteResult()
     ev = result.evidence
     source = rules.provenance
+    tz = tz or rules.default_timezone
 
     result.page_type = _page_type(rules.page_types, root)
     if result.page_type:
@@ -137,9 +158,14 @@ def apply_rules(
         ev.add("title", text, source)
     ev.add("published_at", _date(rules.date_rules, root, tz), source)
     ev.add("modified_at", _date(rules.modified_rules, root, tz), source)
-    authors = [a for a in _texts(root, rules.author_selectors) if not rules.rejects_author(a)]
+    authors = [_BYLINE.sub("", a) for a in _texts(root, rules.author_selectors)]
+    authors = [a for a in authors if a and not rules.rejects_author(a)]
     ev.add("authors", authors, source)
     ev.add("section", next(iter(_texts(root, rules.section_selectors)), None), source)
+    for pattern, code in rules.url_languages:
+        if re.search(pattern, url or "", re.IGNORECASE):
+            ev.add("language", code, source)
+            break
     ev.add("tags", _texts(root, rules.tag_selectors), source)
 
     effective_type = page_type or result.page_type or "unknown"
@@ -149,5 +175,5 @@ def apply_rules(
             container = copy.deepcopy(container)
             remove_selected(container, [relative_xpath(s) for s in rules.furniture])
             result.images = _images(container, rules, url)
-            result.body = element_text(container) or None
+            result.body = _drop_paragraphs(element_text(container), rules) or None
     return result

@@ -35,6 +35,11 @@ class DateRule:
 
     selector: str
     attribute: str | None = "datetime"
+    # A regex with named groups ``y``, ``m``, ``d`` and optionally ``H``, ``M``, ``S`` for sites
+    # whose visible dates carry a clock time in a fixed local form ("20/06/2024 14:37"): the
+    # generic text parser keeps only the day, this keeps the time too (zone from the hints or the
+    # family's ``default_timezone``).
+    pattern: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,19 @@ class SiteRules:
     page_types: tuple[PageTypeRule, ...] = ()
     # fields where this family's selectors are more reliable than the page's metadata
     prefer_rules_for: frozenset[str] = frozenset()
+    # date fields for which a value written in UTC gives way to another candidate (metadata or the
+    # family's date block) naming the same moment in a local offset: themes whose SEO plugin
+    # writes UTC while the article's own date block keeps the newsroom's clock
+    prefer_local_offset: frozenset[str] = frozenset()
+    # the zone naive visible times on this family's pages are in, when hints give none (a single
+    # publisher in one country); ``None`` keeps such times to the day
+    default_timezone: str | None = None
+    # regexes for whole body paragraphs that are furniture on this family's pages ("Email Print
+    # 1,234"); matched against each paragraph after whitespace collapsing
+    drop_paragraphs: tuple[str, ...] = ()
+    # (regex searched in the URL, ISO 639-1 code): for sites whose editions differ only by path
+    # (KPL: ``/En/...`` English, no prefix Lao) and whose pages declare no language
+    url_languages: tuple[tuple[str, str], ...] = ()
     # provenance label of values found by these selectors; default "site:<name>"
     source_label: str | None = None
     _compiled: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
@@ -89,6 +107,14 @@ class SiteRules:
                 re.compile(rf"(?:{p})\s*$", re.IGNORECASE) for p in self.title_suffixes
             ]
         return self._compiled["suffixes"]  # type: ignore[return-value]
+
+    def paragraph_regexes(self) -> list[re.Pattern[str]]:
+        """Compiled ``drop_paragraphs`` (cached on the instance), matched in full."""
+        if "paragraphs" not in self._compiled:
+            self._compiled["paragraphs"] = [
+                re.compile(p, re.IGNORECASE) for p in self.drop_paragraphs
+            ]
+        return self._compiled["paragraphs"]  # type: ignore[return-value]
 
     def rejects_author(self, name: str) -> bool:
         """Whether ``name`` is an institutional byline this family never counts as a person."""

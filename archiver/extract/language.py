@@ -1,0 +1,133 @@
+"""Decide a page's language from the script its text is written in.
+
+``<html lang>`` and ``og:locale`` are often left at the theme's default ("en-US") on pages whose
+text is in another language; the Lao edition of a news agency written in Lao script says nothing
+at all. Some scripts are used by essentially one language, so when most letters of a text are in
+such a script the language is known without any statistics, and that evidence beats a declaration
+that contradicts it. For scripts shared by many languages (Latin, Cyrillic, Arabic, Han) the text
+says nothing this simple rule can use, and the declared language (the hint) stands.
+
+The signature is meant to stay when a statistical detector for shared scripts is added later.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# (first, last code point, language): ranges of scripts that identify one language
+_SCRIPTS: tuple[tuple[int, int, str], ...] = (
+    (0x0E80, 0x0EFF, "lo"),  # Lao
+    (0x0E00, 0x0E7F, "th"),  # Thai
+    (0x1780, 0x17FF, "km"),  # Khmer
+    (0x19E0, 0x19FF, "km"),  # Khmer symbols
+    (0x1000, 0x109F, "my"),  # Myanmar
+    (0xAA60, 0xAA7F, "my"),  # Myanmar extended-A
+    (0x1100, 0x11FF, "ko"),  # Hangul jamo
+    (0x3130, 0x318F, "ko"),  # Hangul compatibility jamo
+    (0xAC00, 0xD7AF, "ko"),  # Hangul syllables
+    (0x3040, 0x309F, "ja"),  # Hiragana
+    (0x30A0, 0x30FF, "ja"),  # Katakana
+    (0x31F0, 0x31FF, "ja"),  # Katakana phonetic extensions
+    (0x10A0, 0x10FF, "ka"),  # Georgian
+    (0x0530, 0x058F, "hy"),  # Armenian
+    (0x0370, 0x03FF, "el"),  # Greek
+    (0x1F00, 0x1FFF, "el"),  # Greek extended
+    (0x0590, 0x05FF, "he"),  # Hebrew
+    (0x1200, 0x137F, "am"),  # Ethiopic (Amharic is by far its main written language)
+    (0x0D80, 0x0DFF, "si"),  # Sinhala
+    (0x0A80, 0x0AFF, "gu"),  # Gujarati
+    (0x0A00, 0x0A7F, "pa"),  # Gurmukhi
+    (0x0B80, 0x0BFF, "ta"),  # Tamil
+    (0x0C00, 0x0C7F, "te"),  # Telugu
+    (0x0C80, 0x0CFF, "kn"),  # Kannada
+    (0x0D00, 0x0D7F, "ml"),  # Malayalam
+    (0x0B00, 0x0B7F, "or"),  # Oriya
+    (0x0F00, 0x0FFF, "bo"),  # Tibetan
+    (0x0780, 0x07BF, "dv"),  # Thaana
+)
+_HAN = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF))
+
+# share of a text's letters that must be in one script for the script to decide
+MAJORITY = 0.6
+# below this many letters a text is too short to outvote a declaration
+MIN_LETTERS = 12
+# Japanese writes most content words in Han characters; kana at this share of the Han+kana
+# letters tell Japanese from Chinese
+KANA_SHARE = 0.15
+
+_LANG = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*$")
+# ISO 639-2 codes sites sometimes declare, for the languages this archive meets
+_THREE_TO_TWO = {
+    "eng": "en", "lao": "lo", "tha": "th", "khm": "km", "mya": "my", "bur": "my", "vie": "vi",
+    "fra": "fr", "fre": "fr", "zho": "zh", "chi": "zh", "jpn": "ja", "kor": "ko", "ind": "id",
+    "msa": "ms", "may": "ms", "spa": "es", "por": "pt", "deu": "de", "ger": "de", "rus": "ru",
+}
+
+
+def normalise_code(value: str | None) -> str | None:
+    """ISO 639-1 code of a declared language ("en-US" -> "en", "lo_LA" -> "lo", "lao" -> "lo");
+    ``None`` when ``value`` is not a language tag."""
+    if not isinstance(value, str):
+        return None
+    match = _LANG.match(value)
+    if not match:
+        return None
+    code = match.group(1).lower()
+    if len(code) == 3:
+        return _THREE_TO_TWO.get(code)
+    return code
+
+
+def _script_of(char: str) -> str | None:
+    point = ord(char)
+    for first, last, language in _SCRIPTS:
+        if first <= point <= last:
+            return language
+    if any(first <= point <= last for first, last in _HAN):
+        return "han"
+    return None
+
+
+def script_counts(text: str) -> tuple[dict[str, int], int]:
+    """Letters per identifying script (plus ``"han"``) and the total number of letters.
+
+    Letters include combining vowel signs (category M), because Lao, Thai, Khmer and Myanmar write
+    most vowels with them.
+    """
+    counts: dict[str, int] = {}
+    total = 0
+    for char in text:
+        category = unicodedata.category(char)
+        if not category.startswith(("L", "M")):
+            continue
+        total += 1
+        script = _script_of(char)
+        if script:
+            counts[script] = counts.get(script, 0) + 1
+    return counts, total
+
+
+def detect_language(text: str, hint: str | None) -> tuple[str | None, str]:
+    """The language of ``text`` as ``(ISO 639-1 code, provenance)``.
+
+    When a clear majority (``MAJORITY``) of at least ``MIN_LETTERS`` letters is in a script that
+    identifies one language, that language wins with provenance ``"text:script"``, whatever
+    ``hint`` says. Otherwise the hint (normalised to ISO 639-1) is returned with provenance
+    ``"hint"``, or ``(None, "none")`` when there is no usable hint. Deterministic and pure.
+    """
+    counts, total = script_counts(text or "")
+    if total >= MIN_LETTERS and counts:
+        kana = counts.get("ja", 0)
+        han = counts.get("han", 0)
+        if han and kana >= KANA_SHARE * (han + kana) and (han + kana) >= MAJORITY * total:
+            return "ja", "text:script"
+        ranked = sorted(
+            ((n, code) for code, n in counts.items() if code != "han"), key=lambda x: (-x[0], x[1])
+        )
+        if ranked and ranked[0][0] >= MAJORITY * total:
+            return ranked[0][1], "text:script"
+    code = normalise_code(hint)
+    if code:
+        return code, "hint"
+    return None, "none"

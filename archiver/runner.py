@@ -1,0 +1,177 @@
+"""``archiver crawl``: many sources in one process, for cron, systemd timers and one-off archive runs.
+
+Each source is its own Scrapy crawl (its own lock, counters and failure), run by one ``AsyncCrawlerProcess`` at
+most ``--parallel`` at a time; they share one run id, so one run writes one report. SIGINT/SIGTERM stop every
+crawl gracefully: in-flight records are finalised and indexed, and the next run carries on from the index.
+
+Exit codes: 0 every source finished; 1 some source failed; 2 usage error; 3 some source was already being
+archived by another run (skipped); 4 interrupted (what was fetched is archived; rerun to finish).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy.settings import Settings
+
+from archiver.sources import Source
+from archiver.summary import SourceSummary, crawl_report, format_summary, runs_dir, write_report
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4
+
+
+def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule("archiver.settings", priority="project")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    settings.set("ARCHIVER_WRITE_REPORT", False, priority="cmdline")  # this command writes one report per run
+    return settings
+
+
+class Progress:
+    """A live progress line on a terminal; a summary line in the log every minute otherwise."""
+
+    def __init__(self, crawlers: list[Any], total: int, stream: Any = sys.stderr) -> None:
+        self.crawlers = crawlers
+        self.total = total
+        self.stream = stream
+        self.started = time.monotonic()
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+
+    def line(self) -> str:
+        done = sum(1 for c in self.crawlers if c.stats.get_value("finish_reason"))
+        pages = sum(c.stats.get_value("response_received_count", 0) for c in self.crawlers)
+        records = sum(c.stats.get_value("archiver/records", 0) for c in self.crawlers)
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        return (f"sources {done}/{self.total}  pages {pages}  articles {records}  "
+                f"{pages / elapsed:.1f} pages/s  {elapsed:.0f}s")
+
+    def tick(self) -> None:
+        if self.tty:
+            self.stream.write("\r" + self.line().ljust(78))
+            self.stream.flush()
+        else:
+            import logging
+
+            logging.getLogger("archiver.progress").info(self.line())
+
+    def finish(self) -> None:
+        if self.tty:
+            self.stream.write("\r" + self.line().ljust(78) + "\n")
+            self.stream.flush()
+
+
+def run_crawl(
+    sources: list[Source],
+    *,
+    since: str | None = None,
+    limit: int | None = None,
+    archive: Path | None = None,
+    parallel: int = 4,
+    settings_overrides: dict[str, Any] | None = None,
+    base_urls: dict[str, str] | None = None,
+) -> int:
+    from scrapy.crawler import AsyncCrawlerProcess
+    from twisted.internet import task
+
+    from archiver.spiders.base import new_run_id
+    from archiver.spiders.embassy import EmbassySpider
+    from archiver.spiders.news import NewsSpider
+
+    settings = project_settings(settings_overrides)
+    process = AsyncCrawlerProcess(settings)
+    started = datetime.now(UTC)
+    run_id = new_run_id(started)
+    queue: list[tuple[Any, dict[str, Any]]] = []
+    crawlers: list[Any] = []
+    for source in sources:
+        spider = EmbassySpider if source.kind == "embassy" else NewsSpider
+        crawler = process.create_crawler(spider)
+        arguments: dict[str, Any] = {spider.source_argument: source.name, "run_id": run_id}
+        if since:
+            arguments["since"] = since
+        if limit:
+            arguments["limit"] = limit
+        if archive:
+            arguments["archive"] = str(archive)
+        if base_urls and source.name in base_urls:
+            arguments["base_url"] = base_urls[source.name]
+            arguments["mirrors"] = "localhost" if source.mirrors else ""
+        queue.append((crawler, arguments))
+        crawlers.append(crawler)
+
+    def start_next(_: Any = None) -> None:
+        if queue:
+            crawler, arguments = queue.pop(0)
+            process.crawl(crawler, **arguments).add_done_callback(start_next)
+
+    for _ in range(min(max(1, parallel), len(queue))):
+        start_next()
+    progress = Progress(crawlers, len(sources))
+    ticker = task.LoopingCall(progress.tick)
+    ticker.start(1.0 if progress.tty else 60.0, now=False)
+    process.start()
+    if ticker.running:
+        ticker.stop()
+    progress.finish()
+    return finish_run(run_id, started, crawlers, sources, settings)
+
+
+def source_outcome(crawler: Any) -> str:
+    reason = crawler.stats.get_value("finish_reason")
+    if reason == "finished":
+        return "ok"
+    if reason == "source_locked":
+        return "locked"
+    if reason == "shutdown":
+        return "interrupted"
+    return "failed"
+
+
+def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: list[Source], settings: Settings) -> int:
+    rows: list[SourceSummary] = []
+    outcomes: dict[str, str] = {}
+    files: list[dict[str, Any]] = []
+    leftovers: list[dict[str, Any]] = []
+    crawls = []
+    for crawler, source in zip(crawlers, sources, strict=True):
+        if getattr(crawler, "spider", None) is None or not crawler.spider.sources:
+            outcomes[source.name] = "failed"
+            rows.append(SourceSummary(source.name, finish_reason="not started"))
+            continue
+        report = crawl_report(crawler)
+        rows += report["rows"]
+        files += report["files"]
+        leftovers += report["leftovers"]
+        outcomes[source.name] = source_outcome(crawler)
+        crawls.append({"source": source.name, "finish_reason": report["finish_reason"], "stats": report["stats"]})
+    values = set(outcomes.values())
+    code = (EXIT_FAILED if "failed" in values else EXIT_INTERRUPTED if "interrupted" in values
+            else EXIT_LOCKED if "locked" in values else EXIT_OK)
+    finished = datetime.now(UTC)
+    report = {
+        "run_id": run_id,
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": finished.isoformat(timespec="seconds"),
+        "duration_s": round((finished - started).total_seconds(), 3),
+        "exit_code": code,
+        "outcomes": outcomes,
+        "sources": [asdict(row) for row in rows],
+        "files": files,
+        "leftovers": leftovers,
+        "crawls": crawls,
+    }
+    path = runs_dir(settings) / f"{run_id}.json"
+    write_report(path, report)
+    print(format_summary(rows))
+    for name, outcome in sorted(outcomes.items()):
+        if outcome != "ok":
+            print(f"{name}: {outcome}", file=sys.stderr)
+    print(f"run {run_id}: exit {code}; report {path}")
+    return code

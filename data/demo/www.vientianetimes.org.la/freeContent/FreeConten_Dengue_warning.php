@@ -1,0 +1,49 @@
+<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">
+<html>
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>Vientiane Times</title>
+<meta name="keywords" content="Vientiane Times, Laos, Lao news, Vientiane">
+<link href="../css/vt_style.css" rel="stylesheet" type="text/css">
+<script language="JavaScript" type="text/JavaScript">
+<!--
+function openWin(url) { window.open(url, 'vt', 'width=620,height=480,scrollbars=yes'); }
+//-->
+</script>
+</head>
+
+<body bgcolor="#FFFFFF" leftmargin="0" topmargin="0" marginwidth="0" marginheight="0">
+<table width="780" border="0" align="center" cellpadding="0" cellspacing="0" bgcolor="#FFFFFF">
+  <tr>
+    <td colspan="3"><img src="../images/vt_banner.jpg" width="780" height="105" alt="Vientiane Times - Lao's first English newspaper"></td>
+  </tr>
+  <tr bgcolor="#003366">
+    <td colspan="3" height="22">&nbsp;<font color="#FFFFFF"><b>Free stories</b></font></td>
+  </tr>
+  <tr>
+    <td width="150" valign="top" bgcolor="#E6EEF7">
+      <table width="150" border="0" cellspacing="0" cellpadding="4">
+<tr><td class="menu"><a href="../index.php">Home</a></td></tr>
+<tr><td class="menu"><a href="../sub-new/Previous_118/index.php">Previous issue</a></td></tr>
+      <tr><td class="menu"><a href="mailto:info@vientianetimes.example">Contact us</a></td></tr>
+      <tr><td><img src="../images/spacer.gif" width="1" height="20" alt=""></td></tr>
+      <tr><td class="small">Subscribe to the print edition at your nearest newsstand.</td></tr>
+      </table>
+    </td>
+    <td width="10">&nbsp;</td>
+    <td width="620" valign="top">
+      <h1 class="headline">Health officials urge households to clear mosquito breeding sites</h1>
+      <p align="justify">Health officials are calling on households to remove standing water around their homes as the number of dengue fever cases rises with the start of the rainy season.</p>
+      <p align="justify">Teams from district health offices are visiting villages to spray insecticide and hand out leaflets explaining how to spot the symptoms of the disease.</p>
+      <p align="justify">Doctors advised people with a high fever, headache and joint pain to go to a hospital rather than treat themselves at home.</p>
+      <p align="justify">Schools have been asked to check water containers and flower pots on their grounds every week.</p>
+      <p class="small"><a href="javascript:history.back()">&lt;&lt; Back</a> &nbsp; <a href="javascript:window.print()">Print this story</a></p>
+    </td>
+  </tr>
+  <tr>
+    <td colspan="3" class="footer" align="center" bgcolor="#003366"><font color="#FFFFFF" size="1">Copyright &copy; Vientiane Times. All rights reserved.<br>
+    Tel: +856 21 216364 &nbsp; Fax: +856 21 216365</font></td>
+  </tr>
+</table>
+</body>
+</html>

@@ -1,0 +1,50 @@
+<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">
+<html>
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>Vientiane Times</title>
+<meta name="keywords" content="Vientiane Times, Laos, Lao news, Vientiane">
+<link href="../css/vt_style.css" rel="stylesheet" type="text/css">
+<script language="JavaScript" type="text/JavaScript">
+<!--
+function openWin(url) { window.open(url, 'vt', 'width=620,height=480,scrollbars=yes'); }
+//-->
+</script>
+</head>
+
+<body bgcolor="#FFFFFF" leftmargin="0" topmargin="0" marginwidth="0" marginheight="0">
+<table width="780" border="0" align="center" cellpadding="0" cellspacing="0" bgcolor="#FFFFFF">
+  <tr>
+    <td colspan="3"><img src="../images/vt_banner.jpg" width="780" height="105" alt="Vientiane Times - Lao's first English newspaper"></td>
+  </tr>
+  <tr bgcolor="#003366">
+    <td colspan="3" height="22">&nbsp;<font color="#FFFFFF"><b>Free stories</b></font></td>
+  </tr>
+  <tr>
+    <td width="150" valign="top" bgcolor="#E6EEF7">
+      <table width="150" border="0" cellspacing="0" cellpadding="4">
+<tr><td class="menu"><a href="../index.php">Home</a></td></tr>
+<tr><td class="menu"><a href="../sub-new/Previous_118/index.php">Previous issue</a></td></tr>
+      <tr><td class="menu"><a href="mailto:info@vientianetimes.example">Contact us</a></td></tr>
+      <tr><td><img src="../images/spacer.gif" width="1" height="20" alt=""></td></tr>
+      <tr><td class="small">Subscribe to the print edition at your nearest newsstand.</td></tr>
+      </table>
+    </td>
+    <td width="10">&nbsp;</td>
+    <td width="620" valign="top">
+      <h1 class="headline">Farmers start rainy season rice planting in central provinces</h1>
+      <p class="byline"><b>By Khamla Sengdara</b></p>
+      <p align="justify">Farmers in Vientiane, Borikhamxay and Khammuan provinces have begun transplanting rice seedlings as the rains arrive, with agriculture officials hoping for a larger planted area than last year.</p>
+      <p align="justify">Irrigation teams have repaired canals and pumps damaged during the dry season so that fields can be watered if the rains are irregular.</p>
+      <p align="justify">Officials said seed banks had distributed improved varieties to villages that lost part of their harvest to flooding, and that technical staff would visit farmers to advise on fertiliser use.</p>
+      <p align="justify">Farmers told Vientiane Times that the cost of fuel and fertiliser remained their main worry, and asked for low-interest loans to be made available before the planting season ends.</p>
+      <p class="small"><a href="javascript:history.back()">&lt;&lt; Back</a> &nbsp; <a href="javascript:window.print()">Print this story</a></p>
+    </td>
+  </tr>
+  <tr>
+    <td colspan="3" class="footer" align="center" bgcolor="#003366"><font color="#FFFFFF" size="1">Copyright &copy; Vientiane Times. All rights reserved.<br>
+    Tel: +856 21 216364 &nbsp; Fax: +856 21 216365</font></td>
+  </tr>
+</table>
+</body>
+</html>

@@ -1,0 +1,198 @@
+"""Scheduled runs with ``archiver crawl``: incremental, locked per source, interruptible, reported."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archiver.archive.manifest import read_manifest
+from archiver.archive.salvage import salvage_source
+from archiver.state.index import ArchiveIndex
+
+from .conftest import REPO, read_archive, start_server, stop_server, wait_for
+
+EXPECTED = json.loads((REPO / "data" / "demo" / "expected.json").read_text("utf-8"))
+TOTAL = len(EXPECTED["articles"])
+
+
+def crawl(tmp: Path, base: str, *extra: str, check: bool = True, wait: bool = True, timeout: float = 240) -> Any:
+    command = [
+        sys.executable, "-m", "archiver.cli", "crawl", "la", "--archive", str(tmp / "archive"),
+        "--state", str(tmp / "state"), "--runs", str(tmp / "runs"), "--base-url", f"la={base}",
+        "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "LOG_LEVEL=INFO", *extra,
+    ]
+    if not wait:  # output to files: an unread pipe would fill up and stall the crawl
+        log = (tmp / f"crawl-{time.monotonic_ns()}.log").open("w")
+        return subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, text=True,
+                                start_new_session=True)
+    proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout)
+    if check:
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc
+
+
+def last_report(tmp: Path) -> dict[str, Any]:
+    reports = sorted((tmp / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime)
+    return json.loads(reports[-1].read_text("utf-8"))
+
+
+def row(report: dict[str, Any]) -> dict[str, Any]:
+    (only,) = [r for r in report["sources"] if r["name"] == "la"]
+    return only
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    copy = tmp_path / "site"
+    shutil.copytree(REPO / "data" / "demo" / "la.usembassy.gov", copy)
+    return copy
+
+
+def serve(site: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+    return start_server(["-m", "archiver.cli", "serve-demo", "--root", str(site), *extra])
+
+
+def test_unchanged_then_one_revision(tmp_path: Path, site: Path) -> None:
+    server, base = serve(site)
+    try:
+        crawl(tmp_path, base)
+        first = last_report(tmp_path)
+        assert row(first)["archived"] == TOTAL and first["exit_code"] == 0
+        crawl(tmp_path, base)
+        second = last_report(tmp_path)
+        assert row(second)["archived"] == 0 and row(second)["unchanged"] == TOTAL
+        assert second["files"] == []
+        # The Embassy edits one post; WordPress moves its sitemap lastmod.
+        slug = EXPECTED["articles"][3]["path"]
+        page = site / slug.strip("/") / "index.html"
+        html = page.read_text("utf-8")
+        assert html.count('<div class="entry-content">') == 1
+        html = html.replace('<div class="entry-content">',
+                            '<div class="entry-content">\n<p>Update: the Embassy has added the final figures.</p>')
+        page.write_text(html, "utf-8")
+        for name in ("post-sitemap.xml", "post-sitemap2.xml"):
+            sitemap = site / name
+            text = sitemap.read_text("utf-8")
+            text = re.sub(rf"(<loc>https://la.usembassy.gov{re.escape(slug)}</loc>\s*<lastmod>)[^<]+",
+                          r"\g<1>2026-11-01T00:00:00+00:00", text)
+            sitemap.write_text(text, "utf-8")
+        crawl(tmp_path, base)
+        third = last_report(tmp_path)
+    finally:
+        stop_server(server)
+    assert row(third)["archived"] == 1 and row(third)["revisions"] == 1 and row(third)["unchanged"] == TOTAL - 1
+    records = read_archive(tmp_path / "archive")
+    assert len(records) == TOTAL + 1
+    revised = [r for r in records if r["url"].endswith(slug)]
+    assert [r["revision"] for r in revised] == [1, 2]
+    assert revised[1]["previous_sha256"] == revised[0]["content_sha256"]
+    assert revised[1]["body"].startswith("Update: the Embassy has added the final figures.")
+    with ArchiveIndex(tmp_path / "state" / "index.sqlite") as index:
+        assert index.known(revised[1]["canonical_url"]).revision == 2
+
+
+def test_second_run_of_a_source_is_refused_and_a_stale_lock_taken_over(tmp_path: Path, site: Path) -> None:
+    slow, base = serve(site, "--delay", "0.3")
+    try:
+        first = crawl(tmp_path, base, wait=False)
+        lock = tmp_path / "state" / "locks" / "la.lock"
+        assert wait_for(lambda: _lock_taken(tmp_path), timeout=60)
+        started = time.monotonic()
+        second = crawl(tmp_path, base, check=False)
+        assert second.returncode == 3, second.stderr[-2000:]
+        assert time.monotonic() - started < 60
+        assert "already being archived by pid" in second.stderr
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(timeout=30)
+        assert json.loads(lock.read_text())["pid"] == first.pid  # the dead run's record is still there
+    finally:
+        stop_server(slow)
+    port = base.rsplit(":", 1)[1]
+    fast, base = serve(site, "--port", port)
+    try:
+        third = crawl(tmp_path, base)
+    finally:
+        stop_server(fast)
+    assert "took over the lock left by a run that is no longer running" in third.stderr
+    assert last_report(tmp_path)["exit_code"] == 0
+    urls = [r["url"] for r in read_archive(tmp_path / "archive")]
+    assert len(urls) == len(set(urls)) == TOTAL  # exactly once across the killed run and its successor
+
+
+def test_sigterm_finalises_in_flight_records_and_the_next_run_completes(tmp_path: Path, site: Path) -> None:
+    slow, base = serve(site, "--delay", "0.3")
+    try:
+        running = crawl(tmp_path, base, wait=False)
+        assert wait_for(lambda: _lock_taken(tmp_path), 60)
+        time.sleep(3)  # some pages fetched, none finalised yet (parts hold up to 500 records)
+        os.killpg(running.pid, signal.SIGTERM)
+        assert running.wait(timeout=120) == 4
+    finally:
+        stop_server(slow)
+    report = last_report(tmp_path)
+    assert report["outcomes"] == {"la": "interrupted"}
+    first = read_archive(tmp_path / "archive")
+    assert 0 < len(first) < TOTAL
+    port = base.rsplit(":", 1)[1]
+    fast, base = serve(site, "--port", port)
+    try:
+        crawl(tmp_path, base)
+    finally:
+        stop_server(fast)
+    urls = [r["url"] for r in read_archive(tmp_path / "archive")]
+    assert len(urls) == len(set(urls)) == TOTAL
+
+
+def _lock_taken(tmp: Path) -> bool:
+    lock = tmp / "state" / "locks" / "la.lock"
+    return lock.exists() and bool(lock.read_text().strip())
+
+
+def test_leftover_parts_are_salvaged_or_removed(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    folder = archive / "source=la" / "date=2026-11-28"
+    folder.mkdir(parents=True)
+    record = {
+        "schema_version": 1, "id": "0" * 32, "url": "https://la.usembassy.gov/a/", "canonical_url":
+        "https://la.usembassy.gov/a/", "source": "la", "source_kind": "embassy", "country": "LA", "title": "A",
+        "body": "Body text.", "word_count": 2, "content_sha256": "1" * 64, "fetched_at": "2026-11-28T00:00:00+00:00",
+        "http_status": 200, "run_id": "r1", "provenance": {},
+    }
+    lines = "".join(json.dumps({**record, "url": f"https://la.usembassy.gov/{i}/",
+                                "canonical_url": f"https://la.usembassy.gov/{i}/"}) + "\n" for i in range(40))
+    whole = gzip.compress(lines.encode())
+    (folder / ".r1-0001.jsonl.gz.99999999.part").write_bytes(whole[: len(whole) * 2 // 3])  # cut mid-stream
+    (folder / ".r1-0002.jsonl.gz.99999999.part").write_bytes(whole[:10])  # nothing recoverable
+    report = salvage_source(archive, "la", index=tmp_path / "index.sqlite", spider="embassy")
+    actions = {entry["part"].rsplit("/", 1)[1]: entry for entry in report}
+    salvaged = actions[".r1-0001.jsonl.gz.99999999.part"]
+    assert salvaged["action"] == "salvaged" and 0 < salvaged["records"] < 40
+    assert actions[".r1-0002.jsonl.gz.99999999.part"]["action"] == "removed"
+    assert not list(folder.glob(".*.part"))
+    (entry,) = read_manifest(archive)
+    assert entry["path"] == "source=la/date=2026-11-28/r1-0001.jsonl.gz" and entry["records"] == salvaged["records"]
+    with ArchiveIndex(tmp_path / "index.sqlite") as index:
+        assert index.known("https://la.usembassy.gov/0/") is not None
+
+
+def test_usage_errors_and_the_runs_and_stats_commands(tmp_path: Path) -> None:
+    bad = subprocess.run([sys.executable, "-m", "archiver.cli", "crawl", "lao"], cwd=REPO, capture_output=True,
+                         text=True)
+    assert bad.returncode == 2 and "unknown source 'lao'" in bad.stderr
+    nothing = subprocess.run([sys.executable, "-m", "archiver.cli", "crawl"], cwd=REPO, capture_output=True,
+                             text=True)
+    assert nothing.returncode == 2
+    bad_limit = subprocess.run([sys.executable, "-m", "archiver.cli", "crawl", "la", "--limit", "0"], cwd=REPO,
+                               capture_output=True, text=True)
+    assert bad_limit.returncode == 2 and "limit" in bad_limit.stderr
