@@ -497,3 +497,19 @@ def test_demo_news_article(host: str, site: dict[str, Any], article: dict[str, A
         assert "published_at" not in extract(html, url)
     local = extract(html, "http://127.0.0.1:8765" + article["path"], hints=hints)
     assert local["family"] == site["family"]
+
+
+def test_statistical_language_for_shared_scripts() -> None:
+    """Latin-script text: a near-certain guess overrules a wrong declaration, fills a missing one, and a
+    declaration that agrees (or a text too short to judge) stands."""
+    from archiver.extract.language import detect_language
+
+    vietnamese = ("Đại sứ quán Hoa Kỳ công bố chương trình học bổng mới cho sinh viên Việt Nam trong năm học tới, "
+                  "với nhiều suất học bổng toàn phần cho các ngành khoa học và kỹ thuật.")
+    english = ("The Embassy announced a new round of small grants for community projects that improve access to "
+               "clean water in rural districts of three provinces this year.")
+    assert detect_language(vietnamese, "en-US") == ("vi", "text:langid")
+    assert detect_language(vietnamese, None) == ("vi", "text:langid")
+    assert detect_language(english, "en") == ("en", "hint")
+    assert detect_language(english, None) == ("en", "text:langid")
+    assert detect_language("Grant awarded", "fr") == ("fr", "hint")

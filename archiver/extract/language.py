@@ -7,13 +7,17 @@ such a script the language is known without any statistics, and that evidence be
 that contradicts it. For scripts shared by many languages (Latin, Cyrillic, Arabic, Han) the text
 says nothing this simple rule can use, and the declared language (the hint) stands.
 
-The signature is meant to stay when a statistical detector for shared scripts is added later.
+For shared scripts a statistical detector (py3langid: character n-grams, 97 languages, its model ships
+inside the package) reads the text; it overrules the declaration only when it is near certain
+(``CONFIDENT``) and fills in a language when the page declares none. Short texts keep the declaration.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from typing import Any
 
 # (first, last code point, language): ranges of scripts that identify one language
 _SCRIPTS: tuple[tuple[int, int, str], ...] = (
@@ -55,6 +59,13 @@ MIN_LETTERS = 12
 # Japanese writes most content words in Han characters; kana at this share of the Han+kana
 # letters tell Japanese from Chinese
 KANA_SHARE = 0.15
+
+# statistics need this many letters to be trusted over a declaration
+STATISTICAL_MIN_LETTERS = 80
+# and this normalised probability to overrule one (a guess below it never beats the page's own word)
+CONFIDENT = 0.9
+# with no declaration at all, a guess this likely is better than nothing
+PLAUSIBLE = 0.5
 
 _LANG = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*$")
 # ISO 639-2 codes sites sometimes declare, for the languages this archive meets
@@ -128,6 +139,23 @@ def detect_language(text: str, hint: str | None) -> tuple[str | None, str]:
         if ranked and ranked[0][0] >= MAJORITY * total:
             return ranked[0][1], "text:script"
     code = normalise_code(hint)
+    if total >= STATISTICAL_MIN_LETTERS:
+        guess, probability = statistical_guess(text)
+        if guess and guess != code and probability >= (CONFIDENT if code else PLAUSIBLE):
+            return guess, "text:langid"
     if code:
         return code, "hint"
     return None, "none"
+
+
+@cache
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def statistical_guess(text: str) -> tuple[str | None, float]:
+    """py3langid's best ISO 639-1 guess for ``text`` (first 3,000 characters) and its probability."""
+    code, probability = _identifier().classify(text[:3000])
+    return normalise_code(code) if len(code) == 2 else None, float(probability)
