@@ -59,3 +59,36 @@ def test_retry_backoff_grows_and_honours_retry_after() -> None:
     assert delays == [1.0, 2.0, 4.0, 10.0]
     busy = Response("https://x.org", status=429, headers={"Retry-After": "7"})
     assert middleware.backoff_delay(Request("https://x.org", meta={"retry_times": 1}), busy) == 7.0
+
+
+def test_progress_line_on_a_terminal_and_in_a_log(caplog) -> None:
+    import io
+    import logging
+
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.test import get_crawler
+
+    from archiver.runner import Progress
+
+    crawlers = []
+    for finished in (True, False):
+        crawler = get_crawler()
+        crawler.stats = MemoryStatsCollector(crawler)
+        crawler.stats.set_value("response_received_count", 30)
+        crawler.stats.set_value("archiver/records", 12)
+        if finished:
+            crawler.stats.set_value("finish_reason", "finished")
+        crawlers.append(crawler)
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    progress = Progress(crawlers, 2, stream=screen)
+    progress.tick()
+    assert screen.getvalue().startswith("\rsources 1/2  pages 60  articles 24  ")
+    log = Progress(crawlers, 2, stream=io.StringIO())
+    with caplog.at_level(logging.INFO, logger="archiver.progress"):
+        log.tick()
+    assert "sources 1/2  pages 60  articles 24" in caplog.text

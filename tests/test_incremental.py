@@ -100,6 +100,15 @@ def test_unchanged_then_one_revision(tmp_path: Path, site: Path) -> None:
     assert revised[1]["body"].startswith("Update: the Embassy has added the final figures.")
     with ArchiveIndex(tmp_path / "state" / "index.sqlite") as index:
         assert index.known(revised[1]["canonical_url"]).revision == 2
+    runs = subprocess.run([sys.executable, "-m", "archiver.cli", "runs", "--runs", str(tmp_path / "runs")],
+                          cwd=REPO, capture_output=True, text=True, check=True).stdout.splitlines()
+    assert [line.split()[0] for line in runs[1:]] == [first["run_id"], second["run_id"], third["run_id"]]
+    assert [int(line.split()[-2]) for line in runs[1:]] == [TOTAL, 0, 1]  # archived per run
+    stats = subprocess.run([sys.executable, "-m", "archiver.cli", "stats", "--state", str(tmp_path / "state"),
+                            "--runs", str(tmp_path / "runs")], cwd=REPO, capture_output=True, text=True,
+                           check=True).stdout.splitlines()
+    days = sorted(a["published_at"][:10] for a in EXPECTED["articles"])
+    assert stats[1].split() == ["la", str(TOTAL), days[0], days[-1], third["run_id"]]
 
 
 def test_second_run_of_a_source_is_refused_and_a_stale_lock_taken_over(tmp_path: Path, site: Path) -> None:
