@@ -21,6 +21,7 @@ TRACKING_PARAMS = frozenset(
     {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "ref_src"}
 )
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
+_HAS_WORD_CHAR = re.compile(r"[^\W_]")
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\ufeff"), None)
 
@@ -86,7 +87,7 @@ def clean_list(values: Iterable[Any]) -> list[str]:
 def word_count(body: str) -> int:
     """Whitespace-separated tokens holding a letter or digit (Lao, which has no spaces between words, counts
     its space-separated phrases)."""
-    return sum(1 for token in body.split() if any(ch.isalnum() for ch in token))
+    return sum(1 for token in body.split() if token.isalnum() or _HAS_WORD_CHAR.search(token))
 
 
 def sha256_hex(text: str) -> str:

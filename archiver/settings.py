@@ -77,6 +77,8 @@ ARCHIVER_RUNS_DIR = None
 ARCHIVER_STATE_DIR = None
 # Skip pages the archive already holds unchanged (and sitemap entries whose lastmod has not moved).
 ARCHIVER_INCREMENTAL = True
+# Extraction worker processes: "auto" (one per core; none on a single core) or a number (0: in-process).
+ARCHIVER_EXTRACT_PROCESSES = "auto"
 # Pages shorter than this many words are not articles (cookie notices, redirect stubs, empty templates).
 ARCHIVER_MIN_WORDS = 20
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+
 import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
@@ -28,7 +31,7 @@ PARAS = [
 
 @pytest.fixture
 def crawler():
-    crawler = get_crawler(EmbassySpider, {"ARCHIVER_MIN_WORDS": 20})
+    crawler = get_crawler(EmbassySpider, {"ARCHIVER_MIN_WORDS": 20, "ARCHIVER_EXTRACT_PROCESSES": 0})
     spider = EmbassySpider(site="la")
     spider.resolve_sources()
     spider.crawler = crawler
@@ -50,6 +53,8 @@ def run_all(crawler, item):
     stages = [ExtractPipeline(crawler), NormalisePipeline(), ValidatePipeline(crawler)]
     for stage in stages:
         item = stage.process_item(item)
+        if inspect.iscoroutine(item):
+            item = asyncio.run(item)
     return item
 
 

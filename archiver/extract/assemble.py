@@ -9,25 +9,28 @@ than filled with empty values.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
 from lxml import etree
 from w3lib.html import replace_entities
 
+from .byline import find_byline
 from .dates import date_from_url, normalize_iso, parse_offset
 from .dom import parse_html, select
 from .evidence import Candidate, Evidence
 from .fallback import general_body
-from .headline import find_headline
+from .headline import agreement, find_headline
 from .language import detect_language
-from .metadata import clean_values, read_metadata
-from .pagedates import choose_published, meta_published, visible_dates
+from .metadata import AUTHOR_ORGANISATION, PAGE_NODE_DATE, clean_values, read_metadata
+from .pagedates import choose_published, meta_published, original_date, visible_dates
 from .sites import GENERAL, SiteResult, SiteRules, apply_rules, find_family
 from .text import normalize_text
-from .titles import host_label, strip_site_name
+from .titles import host_label, strip_site_name, strip_trailing_label
 
 SCALAR_FIELDS = ("description", "section", "canonical_url", "site_name", "language")
+_URLISH = re.compile(r"^\s*(?:https?://|www\.|/)")
 ARTICLE_ONLY = ("published_at", "modified_at", "authors", "section", "tags", "body")
 
 
@@ -140,13 +143,13 @@ def _settle_language(record: dict[str, Any], provenance: dict[str, str]) -> None
     # the script of a few thousand characters is as telling as the whole text, at a fraction of
     # the cost on long pages
     code, source = detect_language(sample[:3000], declared)
-    if code and source == "text:script" and code != declared:
+    if code and source.startswith("text:") and code != declared:
         record["language"] = code
         provenance["language"] = source
 
 
 def _general_published(root: etree._Element, anchor: etree._Element | None, meta: Evidence,
-                       put: Any) -> None:
+                       put: Any, html: str | bytes, url: str) -> None:
     """Publication date of a page no family describes: the day the page shows near its headline,
     with the precision of a structured date on that day (see ``pagedates``). Leaves the field
     unset when the page neither shows nor declares a date, so the URL and hints can still apply.
@@ -154,12 +157,28 @@ def _general_published(root: etree._Element, anchor: etree._Element | None, meta
     published = [c for c in meta.get("published_at") if isinstance(c.value, str)]
     modified = [c for c in meta.get("modified_at") if isinstance(c.value, str)]
     extra = meta_published(root)
+    shown = visible_dates(root, anchor)
+    if not shown:
+        # with nothing shown, only a date that describes the article counts, not the page's
+        published = [c for c in published if c.source != PAGE_NODE_DATE]
     value, kind = choose_published(
-        [c.value for c in published] + extra, [c.value for c in modified], visible_dates(root, anchor)
+        [c.value for c in published] + extra, [c.value for c in modified], shown
     )
+    saved = {c.value for c in modified if c.source.startswith("meta:")}
+    if kind == "structured-modified" and value in saved:
+        # the page presents as its date the day the CMS last saved it (the OpenGraph stamp moves
+        # on every save, template updates included); the first publication is often still written
+        # somewhere in the page (a "Published" line, script data) and is the one to keep
+        original = original_date(html, url)
+        if original and original < value[:10]:
+            value, kind = original, "original"
     if not value:
         return
-    sources = {c.value: c.source for c in reversed(published + modified)}
+    sources = {c.value: "json-ld" if c.source == PAGE_NODE_DATE else c.source
+               for c in reversed(published + modified)}
+    if kind == "original":
+        put("published_at", value, "html:original-date")
+        return
     put("published_at", value, sources.get(value, "meta" if value in extra else "html:visible-date")
         if kind != "visible" else "html:visible-date")
 
@@ -177,6 +196,10 @@ def build_record(
     rules, how = find_family(root, url)
     page_type_site = apply_rules(rules, root, url, tz=tz)
     page_type_cands = _ordered("page_type", meta, page_type_site, rules)
+    if rules is GENERAL and page_type_cands and page_type_cands[0].value == "listing":
+        # themes put the ``blog`` body class on single posts too: a page that declares itself an
+        # article is one, whatever the general body-class hint says
+        page_type_cands = [c for c in page_type_cands if c.value == "article"] + page_type_cands
     page_type = page_type_cands[0].value if page_type_cands else "unknown"
     site = page_type_site
     if page_type != (page_type_site.page_type or "unknown"):
@@ -195,14 +218,28 @@ def build_record(
     patterns = rules.suffix_regexes()
     declared = [_short(c.value) for c in meta.get("title") + _fallback_titles(root)[1:]
                 if isinstance(c.value, str)]
+    # the declared titles without their site-name part, so that a logo heading does not match
+    declared += [strip_site_name(t, site_names=site_names, url=url, patterns=patterns)
+                 for t in declared]
     headline, anchor = find_headline(root, declared, site_names)
     for cand in _ordered("title", meta, site, rules) + _fallback_titles(root):
         if isinstance(cand.value, str):
             title = strip_site_name(_short(cand.value), site_names=site_names, url=url,
                                     patterns=patterns)
+            if rules is GENERAL and not cand.source.startswith("html:h"):
+                title = strip_trailing_label(title)
             if title:
                 put("title", title, cand.source)
                 break
+    if headline and headline.isupper() and agreement(record.get("title", ""), [headline]) >= 0.6:
+        # an all-capitals heading is a typographic style; the declared title, which says the
+        # same, has the words' case
+        headline = record["title"]
+    if rules is GENERAL and headline and " | " in headline:
+        # a pipe does not occur in headlines, only before the section or site a template
+        # appends to the printed one too
+        head = headline.split(" | ")[0].strip()
+        headline = head if len(head.split()) >= 2 else headline
     if rules is GENERAL and headline and headline != record.get("title"):
         # the printed headline, confirmed by the declared titles, beats an SEO title
         put("title", headline, "html:h1")
@@ -214,19 +251,29 @@ def build_record(
                 break
 
     for name in ("authors", "tags"):
-        for cand in _ordered(name, meta, site, rules):
+        cands = _ordered(name, meta, site, rules)
+        if name == "authors" and rules is GENERAL:
+            # a printed byline beats a publisher that JSON-LD names as the author
+            cands = ([c for c in cands if c.source != AUTHOR_ORGANISATION]
+                     + [Candidate(find_byline(root, anchor), "html:byline")]
+                     + [c for c in cands if c.source == AUTHOR_ORGANISATION])
+        for cand in cands:
             values = cand.value if isinstance(cand.value, list) else [cand.value]
-            values = clean_values([v for v in values if isinstance(v, str)])
-            if name == "authors":
+            values = clean_values([_short(v) for v in values
+                                   if isinstance(v, str) and not _URLISH.match(v)])
+            if name == "authors" and rules is not GENERAL:
+                # a family knows its publisher; on other pages the publisher named as the
+                # author is the byline the page shows
                 values = [v for v in values if not _is_institution(v, rules, site_names, url)]
             if values:
                 put(name, values, cand.source)
                 break
 
     if rules is GENERAL:
-        _general_published(root, anchor, meta, put)
+        _general_published(root, anchor, meta, put, html, url)
     date_cands = {
-        "published_at": _ordered("published_at", meta, site, rules)
+        "published_at": [c for c in _ordered("published_at", meta, site, rules)
+                         if rules is not GENERAL or c.source != PAGE_NODE_DATE]
         + [Candidate(date_from_url(url), "url"),
            Candidate(normalize_iso(hints.get("listing_date"), tz), "hint:listing_date")],
         "modified_at": _ordered("modified_at", meta, site, rules),
@@ -237,7 +284,8 @@ def build_record(
                 break
             if isinstance(cand.value, str) and cand.value:
                 best = _local_form(cand, cands) if name in rules.prefer_local_offset else cand
-                put(name, best.value, best.source)
+                # provenance names the vocabulary; which JSON-LD node gave it is internal
+                put(name, best.value, "json-ld" if best.source == PAGE_NODE_DATE else best.source)
                 break
 
     if "language" not in record and isinstance(hints.get("language"), str):

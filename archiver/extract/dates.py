@@ -143,10 +143,12 @@ def _safe_day(year: str | int, month: str | int, day: str | int) -> str | None:
 
 
 def date_from_url(url: str | None) -> str | None:
-    """The day in a ``/YYYY/MM/DD/`` URL path (common in WordPress permalinks), else ``None``."""
+    """The day in a ``/YYYY/MM/DD/`` URL path (common in WordPress permalinks) or a slug that
+    starts with it (``/blog/2025-12-17-title``), else ``None``."""
     if not url:
         return None
-    match = re.search(r"/((?:19|20)\d{2})/(\d{2})/(\d{2})/", url)
+    match = re.search(r"/((?:19|20)\d{2})/(\d{2})/(\d{2})/", url) or re.search(
+        r"/((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[-_/.]|$)", url.split("?")[0])
     return _safe_day(*match.groups()) if match else None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree, html
@@ -45,12 +46,25 @@ def to_xpath(selector: str) -> str:
     return _TRANSLATOR.css_to_xpath(selector)
 
 
+@lru_cache(maxsize=4096)
+def _compiled(selector: str) -> etree.XPath | None:
+    """The compiled XPath of a selector (``None`` when it is invalid). Rule sets apply the same
+    few hundred selectors to every page, and translating CSS is costlier than evaluating it."""
+    try:
+        return etree.XPath(to_xpath(selector))
+    except (SelectorError, etree.XPathError, ValueError):
+        return None
+
+
 def select(root: etree._Element, selector: str) -> list[etree._Element]:
     """Elements matching one CSS or XPath selector, in document order; a bad selector matches
     nothing."""
+    compiled = _compiled(selector)
+    if compiled is None:
+        return []
     try:
-        found = root.xpath(to_xpath(selector))
-    except (SelectorError, etree.XPathError, ValueError):
+        found = compiled(root)
+    except (etree.XPathError, ValueError):
         return []
     return [el for el in found if isinstance(el, etree._Element)]
 

@@ -44,7 +44,12 @@ _FURNITURE = re.compile(
     r"^(?:share(?: (?:this|on)\b.*)?|share this (?:article|post|story)|tweet|pin it|email|print|"
     r"read more|continue reading|advertisement|sponsored|skip to (?:main )?content|"
     r"(?:sign up|subscribe)(?: (?:to|for) our newsletter)?|follow us(?: on \w+)?|"
-    r"related(?: posts| articles| stories)?|you may also like|table of contents|back to top)"
+    r"related(?: posts| articles| stories)?|you may also like|table of contents|back to top|"
+    r"back to (?:blog|home|all \w+|articles|news)|log ?in|sign ?in|sign up|register|"
+    r"contact us|get in touch|privacy policy|cookie policy|terms (?:&|and) conditions|"
+    r"terms of (?:use|service)|advertiser disclosure|request a quote|book a demo|"
+    r"join our newsletter|subscribe to (?:us|our \w+)|browse related articles|"
+    r"add a comment|leave a (?:comment|reply)|\d+ min(?:ute)?s? read|page \d+ of \d+)"
     r"[.!:…]*$",
     re.IGNORECASE,
 )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import cache
 from typing import Any
 
@@ -108,14 +109,16 @@ def script_counts(text: str) -> tuple[dict[str, int], int]:
     """
     counts: dict[str, int] = {}
     total = 0
-    for char in text:
+    # each distinct character is classified once: a page has thousands of letters but only a few
+    # dozen distinct ones, and the per-character lookup is the costly part
+    for char, seen in Counter(text).items():
         category = unicodedata.category(char)
         if not category.startswith(("L", "M")):
             continue
-        total += 1
+        total += seen
         script = _script_of(char)
         if script:
-            counts[script] = counts.get(script, 0) + 1
+            counts[script] = counts.get(script, 0) + seen
     return counts, total
 
 

@@ -31,6 +31,8 @@ from .jsonld import (
 )
 from .text import normalize_text
 
+AUTHOR_ORGANISATION = "json-ld:organization"
+PAGE_NODE_DATE = "json-ld:webpage"
 _LANG = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
 
 
@@ -82,17 +84,20 @@ def _first_date(values: list[str], tz: str | None) -> str | None:
     return None
 
 
-def _persons(value: object, resolve) -> list[str]:
-    """Names of people in a JSON-LD ``author`` value; organisations are not authors."""
+def _persons(value: object, resolve) -> tuple[list[str], list[str]]:
+    """Names in a JSON-LD ``author`` value: ``(people, organisations)``. An organisation credited
+    as the author is kept apart: it is the byline only when the page prints no person's name."""
     items = value if isinstance(value, list) else [value]
-    names: list[str] = []
+    people: list[str] = []
+    bodies: list[str] = []
     for item in items:
         item = resolve(item)
         if isinstance(item, str):
-            names.append(item)
-        elif isinstance(item, dict) and "Organization" not in node_types(item):
-            names.extend(text_values(item.get("name")))
-    return names
+            people.append(item)
+        elif isinstance(item, dict):
+            target = bodies if "Organization" in node_types(item) else people
+            target.extend(text_values(item.get("name")))
+    return people, bodies
 
 
 def read_metadata(root: etree._Element, url: str, tz: str | None = None) -> Evidence:
@@ -122,18 +127,30 @@ def read_metadata(root: etree._Element, url: str, tz: str | None = None) -> Evid
         ev.add("description", text, "json-ld")
     ev.add("description", first_text("twitter:description"), "meta:twitter:description")
 
-    ev.add("authors", _persons(article.get("author"), ld.resolve), "json-ld")
+    people, bodies = _persons(article.get("author"), ld.resolve)
+    ev.add("authors", people, "json-ld")
     ev.add("authors", m("author"), "meta:author")
     ev.add(
         "authors",
         [a for a in m("article:author") if not a.startswith(("http://", "https://", "/"))],
         "meta:article:author",
     )
+    # scholarly and analytics vocabularies; Twitter's "Written by" reading label
+    for key in ("citation_author", "dc.creator", "dcterms.creator", "parsely-author",
+                "sailthru.author"):
+        ev.add("authors", m(key), f"meta:{key}")
+    for index in ("1", "2"):
+        label = (first_text(f"twitter:label{index}") or "").casefold()
+        if "written by" in label or "author" in label:
+            ev.add("authors", m(f"twitter:data{index}")[:1], "meta:twitter:data")
+    ev.add("authors", bodies, AUTHOR_ORGANISATION)
 
     for key in ("article:published_time", "og:article:published_time"):
         ev.add("published_at", _first_date(m(key), tz), f"meta:{key}")
-    for node in (article, page):
-        ev.add("published_at", _first_date(text_values(node.get("datePublished")), tz), "json-ld")
+    ev.add("published_at", _first_date(text_values(article.get("datePublished")), tz), "json-ld")
+    # the page node's date describes the HTML page (an About or service page has one too); it is
+    # a publication date only when the page shows one (see ``assemble``)
+    ev.add("published_at", _first_date(text_values(page.get("datePublished")), tz), PAGE_NODE_DATE)
     ev.add("published_at", _first_date(m("datepublished"), tz), "meta:itemprop:datePublished")
     for key in ("pubdate", "publishdate", "publish-date", "dc.date.issued", "dc.date", "date"):
         ev.add("published_at", _first_date(m(key), tz), f"meta:{key}")

@@ -173,3 +173,22 @@ def choose_published(
     if shown:
         return shown[0][0], "visible"
     return None, "none"
+
+
+def original_date(html: str | bytes, url: str | None = None) -> str | None:
+    """The first-publication day htmldate finds in a page (``YYYY-MM-DD``), or ``None``.
+
+    Asked only for pages whose shown date is their revision date (rare, so its extensive scan of
+    the whole page costs little overall): it reads the places a theme keeps the original date
+    that the headline area no longer shows (script data, "Published" lines, archive links).
+    """
+    try:
+        from htmldate import find_date
+    except ImportError:  # pragma: no cover - dependency declared in pyproject
+        return None
+    text = html if isinstance(html, str) else html.decode("utf-8", "replace")
+    try:
+        found = find_date(text, url=url or None, extensive_search=True, original_date=True)
+    except Exception:  # a third-party parser must never break extraction
+        return None
+    return found if isinstance(found, str) and len(found) == 10 else None

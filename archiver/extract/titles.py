@@ -81,3 +81,25 @@ def strip_site_name(
                 break
     title = _TRAILING_SEPARATOR.sub("", title).strip()
     return title or original
+
+
+_LABEL_SEPARATORS = (" | ", " – ", " — ")
+_MAX_LABEL_WORDS = 4
+
+
+def strip_trailing_label(title: str) -> str:
+    """``title`` without a short trailing segment after a separator ("Headline | Opinion",
+    "Headline – Artlyst"). A plain hyphen is left alone: headlines use it ("Talks resume - deal
+    in sight").
+
+    SEO titles end in a section, site or format label that the printed headline does not carry;
+    the label is short, so a tail of more than a few words (a subtitle) is kept. Only for titles
+    declared in metadata on pages no family describes: a family strips its own known suffix.
+    """
+    for sep in _LABEL_SEPARATORS:
+        if sep in title:
+            head, _, tail = title.rpartition(sep)
+            if len(head.split()) >= 2 and len(tail.split()) <= _MAX_LABEL_WORDS:
+                return head.strip()
+            return title
+    return title

@@ -2,10 +2,20 @@
 
 Pages the extractor classifies as something other than an article (a static page, a listing) are dropped here,
 with the reason counted, because only extraction can tell them apart from posts.
+
+Extraction is most of a crawl's CPU and Scrapy runs on one core, so by default it runs in a pool of worker
+processes (``ARCHIVER_EXTRACT_PROCESSES``: ``auto`` = one per core; ``0`` = in the crawl process). Workers come
+from a forkserver that has imported the extractor once, so they start fast and inherit no reactor state.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from archiver import outcomes
@@ -13,24 +23,76 @@ from archiver.extract import extract
 from archiver.items import SCHEMA_VERSION, Article, Page
 
 NOT_ARTICLES = {"page", "listing"}
+logger = logging.getLogger(__name__)
+
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def shared_pool(processes: int) -> ProcessPoolExecutor:
+    """One pool per process, shared by every crawl in it (``archiver crawl`` runs many), started on the first
+    page so a crawl that finds nothing pays nothing; the interpreter joins it at exit."""
+    if processes not in _POOLS:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["archiver.extract"])
+        _POOLS[processes] = ProcessPoolExecutor(
+            max_workers=processes, mp_context=context, initializer=_ignore_stop_signals
+        )
+    return _POOLS[processes]
+
+
+def _ignore_stop_signals() -> None:
+    """Workers leave SIGINT/SIGTERM to the crawl process: Ctrl-C and systemd signal the whole process group, and
+    a worker dying first would lose the pages in flight instead of letting the crawl finish them."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def extract_processes(value: Any) -> int:
+    """Worker processes for ``ARCHIVER_EXTRACT_PROCESSES`` (``auto``: one per core, none on one core)."""
+    if value in (None, "", "auto"):
+        cores = os.cpu_count() or 1
+        return cores if cores > 1 else 0
+    return max(0, int(value))
 
 
 class ExtractPipeline:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
+        self.processes = extract_processes(crawler.settings.get("ARCHIVER_EXTRACT_PROCESSES", "auto"))
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ExtractPipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any, spider: Any = None) -> Any:
+    def _pool(self) -> ProcessPoolExecutor:
+        return shared_pool(self.processes)
+
+    async def _extract(self, item: Page) -> dict[str, Any]:
+        arguments = (item["html"], item["url"])
+        hints = item.get("hints") or None
+        if not self.processes:
+            return extract(*arguments, hints=hints)
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._pool(), _extract_in_worker, *arguments, hints)
+        except BrokenProcessPool:
+            # A worker was killed (out of memory, a stray signal): carry on in this process, losing nothing.
+            logger.warning("extraction workers died; extracting in the crawl process from now on")
+            _POOLS.pop(self.processes, None)
+            self.processes = 0
+            return extract(*arguments, hints=hints)
+
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, Page):
             return item
         spider = self.crawler.spider
         source = spider.sources_by_name[item["source"]]
         try:
-            fields = extract(item["html"], item["url"], hints=item.get("hints") or None)
-        except Exception as exc:  # an extractor bug must cost one page, not the crawl
+            fields = await self._extract(item)
+        except Exception as exc:  # an extractor bug (or a dead worker) must cost one page, not the crawl
             raise outcomes.drop(self.crawler.stats, item, "extract_error", repr(exc)[:300]) from exc
         page_type = fields.pop("page_type", "unknown")
         fields.pop("family", None)
@@ -69,6 +131,10 @@ class ExtractPipeline:
         apply_selector_overrides(article, provenance, item["html"], source.extra.get("selectors") or {})
         article["provenance"] = provenance
         return article
+
+
+def _extract_in_worker(html: str, url: str, hints: dict[str, Any] | None) -> dict[str, Any]:
+    return extract(html, url, hints=hints)
 
 
 def apply_selector_overrides(

@@ -23,5 +23,8 @@ def article_validator() -> Draft202012Validator:
 
 def schema_errors(record: dict[str, Any]) -> list[str]:
     """Every way ``record`` breaks the schema, as short readable lines (empty when valid)."""
-    errors = sorted(article_validator().iter_errors(record), key=lambda e: list(e.path))
+    validator = article_validator()
+    if validator.is_valid(record):  # the common case, cheaper than collecting errors
+        return []
+    errors = sorted(validator.iter_errors(record), key=lambda e: list(e.path))
     return [f"{'/'.join(map(str, e.path)) or '<record>'}: {e.message}" for e in errors]
