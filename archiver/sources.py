@@ -73,13 +73,16 @@ class Source:
     def url_rewrites(self) -> tuple[tuple[re.Pattern[str], str], ...]:
         return url_rewrites(self.name, self.extra)
 
-    def primary_url(self, url: str) -> str:
-        """``url`` as the source's own canonical address: a mirror host replaced by the base URL's, and the
-        registry's ``url_rewrites`` applied (e.g. KPL's malformed ``/En/detail.aspx/detail.aspx?id=N``)."""
+    @property
+    def canonical_base_url(self) -> str:
+        """The registry's address of the site, even when this run fetches it from elsewhere (``base_url``)."""
+        return self.extra.get("canonical_base_url") or self.base_url
+
+    def _rewrite(self, url: str, hosts: tuple[str, ...], netlocs: tuple[str, ...], base: str) -> str:
         parts = urlsplit(url)
-        if parts.hostname in self.mirrors:
-            base = urlsplit(self.base_url)
-            parts = parts._replace(scheme=base.scheme, netloc=base.netloc)
+        if parts.hostname in hosts or parts.netloc in netlocs:
+            target = urlsplit(base)
+            parts = parts._replace(scheme=target.scheme, netloc=target.netloc)
         if self.url_rewrites:
             tail = parts.path + (f"?{parts.query}" if parts.query else "")
             for pattern, replacement in self.url_rewrites:
@@ -88,9 +91,22 @@ class Source:
             parts = parts._replace(path=path, query=query)
         return urlunsplit(parts)
 
+    def primary_url(self, url: str) -> str:
+        """Where to fetch ``url``: a mirror host replaced by this run's base URL, and the registry's
+        ``url_rewrites`` applied (e.g. KPL's malformed ``/En/detail.aspx/detail.aspx?id=N``)."""
+        return self._rewrite(url, self.mirrors, (), self.base_url)
+
+    def canonical_url(self, url: str) -> str:
+        """The article's lasting address: mirrors and this run's fetch address (a local copy, a staging host)
+        replaced by the registry's, rewrites applied. Record ids and the index use it, so the same article
+        fetched from elsewhere is still the same article."""
+        fetch_netloc = urlsplit(self.base_url).netloc
+        return self._rewrite(url, self.mirrors, (fetch_netloc,), self.canonical_base_url)
+
     def with_base_url(self, base_url: str, mirrors: tuple[str, ...] | None = None) -> Source:
         """The same source served from another address (the offline demo server, a staging copy)."""
         extra = dict(self.extra)
+        extra.setdefault("canonical_base_url", self.base_url)
         if mirrors is not None:
             extra["mirrors"] = list(mirrors)
         return replace(self, base_url=base_url.rstrip("/"), extra=extra)

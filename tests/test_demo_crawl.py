@@ -151,3 +151,19 @@ def test_listing_fallback_when_there_are_no_sitemaps_or_feed(tmp_path: Path) -> 
     assert stats["archiver/discovery/failed/wp_sitemap"] == 1
     assert stats["archiver/discovery/failed/feed"] == 1
     assert stats["archiver/discovery/articles/listing"] == len(records)
+
+
+def test_a_second_demo_run_archives_nothing_new(demo_run: tuple) -> None:
+    """The servers get new ports, but records are keyed on the sites' real addresses, so the index knows
+    every article: sitemap-driven sites are not even fetched again, listing-driven ones are fetched and found
+    unchanged."""
+    _, archive = demo_run
+    before = read_archive(archive)
+    again = subprocess.run([sys.executable, "-m", "archiver.cli", "demo", "--archive", str(archive)],
+                           cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr[-3000:]
+    total = next(line.split() for line in again.stdout.splitlines() if line.startswith("total "))
+    assert int(total[2]) == 0 and int(total[3]) == len(before)  # archived, unchanged
+    assert read_archive(archive) == before
+    la = next(line.split() for line in again.stdout.splitlines() if line.startswith("la "))
+    assert int(la[1]) == 0  # pages fetched: none, every sitemap lastmod was already archived

@@ -124,10 +124,10 @@ class ExtractPipeline:
         if "canonical_url" not in article:
             article["canonical_url"] = item["url"]
             provenance["canonical_url"] = "url"
-        primary = source.primary_url(article["canonical_url"])
-        if primary != article["canonical_url"]:
-            article["canonical_url"] = primary
-            provenance["canonical_url"] = "registry:mirror"
+        canonical = source.canonical_url(article["canonical_url"])
+        if canonical != article["canonical_url"]:
+            article["canonical_url"] = canonical
+            provenance["canonical_url"] = "registry:canonical_host"
         apply_selector_overrides(article, provenance, item["html"], source.extra.get("selectors") or {})
         article["provenance"] = provenance
         return article

@@ -206,7 +206,9 @@ class ArchiveSpider(scrapy.Spider):
         if url in self._article_urls:
             return None
         lastmod = normal_lastmod(entry.raw_date) if from_sitemap else None
-        if lastmod and self.index is not None and self.index.lastmod_for_url(clean_url(url)) == lastmod:
+        if lastmod and self.index is not None and (
+            self.index.lastmod_for_url(clean_url(source.canonical_url(url))) == lastmod
+        ):
             outcomes.count(self.crawler.stats, source.name, "unchanged")
             outcomes.count(self.crawler.stats, source.name, "discovery", "skipped_unchanged")
             return None
