@@ -114,8 +114,10 @@ def has_class(el: etree._Element, name: str) -> bool:
     return name in (el.get("class") or "").split()
 
 
+@lru_cache(maxsize=4096)
 def relative_xpath(selector: str) -> str:
-    """An XPath for ``selector`` that searches only at and below the context element.
+    """An XPath for ``selector`` that searches only at and below the context element (cached: rule sets
+    translate the same furniture selectors on every page).
 
     CSS compiles to ``descendant-or-self::`` (already relative); an absolute XPath such as ``//x``
     is made relative as ``.//x`` so that a selector applied to one container never reaches the rest
