@@ -123,9 +123,13 @@ def run_crawl(
     return finish_run(run_id, started, crawlers, sources, settings)
 
 
-def source_outcome(crawler: Any) -> str:
+def source_outcome(crawler: Any, source: str) -> str:
+    """ok, locked, interrupted or failed. A crawl that finished but discovered nothing by any method (site
+    down, blocked, or its sitemaps, feed and listings all broken) has failed: an empty success would hide it."""
     reason = crawler.stats.get_value("finish_reason")
     if reason == "finished":
+        if crawler.stats.get_value(f"archiver/source/{source}/discovery/nothing_found"):
+            return "failed"
         return "ok"
     if reason == "source_locked":
         return "locked"
@@ -149,7 +153,7 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
         rows += report["rows"]
         files += report["files"]
         leftovers += report["leftovers"]
-        outcomes[source.name] = source_outcome(crawler)
+        outcomes[source.name] = source_outcome(crawler, source.name)
         crawls.append({"source": source.name, "finish_reason": report["finish_reason"], "stats": report["stats"]})
     values = set(outcomes.values())
     code = (EXIT_FAILED if "failed" in values else EXIT_INTERRUPTED if "interrupted" in values

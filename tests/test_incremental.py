@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -195,7 +196,17 @@ def test_leftover_parts_are_salvaged_or_removed(tmp_path: Path) -> None:
         assert index.known("https://la.usembassy.gov/0/") is not None
 
 
-def test_usage_errors_and_the_runs_and_stats_commands(tmp_path: Path) -> None:
+def test_an_unreachable_source_fails_the_run(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    proc = crawl(tmp_path, dead, "-s", "RETRY_TIMES=0", check=False)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert last_report(tmp_path)["outcomes"] == {"la": "failed"}
+    assert "no articles discovered by any method" in proc.stderr
+
+
+def test_usage_errors_exit_with_code_2(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "archiver.cli", "crawl", "lao"], cwd=REPO, capture_output=True,
                          text=True)
     assert bad.returncode == 2 and "unknown source 'lao'" in bad.stderr
