@@ -149,6 +149,14 @@ def _build(entry: dict[str, Any], defaults: dict[str, Any], origin: Path) -> Sou
         source.plan, source.article_pattern, source.url_rewrites  # noqa: B018
     except PlanError as exc:
         raise SourceError(f"{origin.name}: {exc}") from exc
+    if source.article_pattern is None and any(
+        step.listing is not None and step.listing.link == "a::attr(href)" and not step.listing.entry
+        for step in source.plan
+    ):
+        raise SourceError(
+            f"{where}: a listing step without a 'links' selector follows every link on the page; "
+            "give 'links' or an 'article_pattern' saying which URLs are articles"
+        )
     return source
 
 

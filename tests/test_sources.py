@@ -68,3 +68,17 @@ def test_cli_lists_sources_and_rejects_unknown_spider_argument() -> None:
     )
     assert bad.returncode != 0
     assert "unknown source 'lao'" in bad.stderr
+
+
+def test_listing_without_links_or_article_pattern_is_rejected(tmp_path: Path) -> None:
+    entry = ('[[source]]\nname = "x"\nkind = "news"\ncountry = "LA"\nbase_url = "https://x.example"\n'
+             '[[source.discovery]]\nmethod = "listing"\nurl = "/news/"\n')
+    (tmp_path / "news.toml").write_text(entry)
+    with pytest.raises(SourceError, match="article_pattern"):
+        load_registry(tmp_path)
+    (tmp_path / "news.toml").write_text(entry.replace('url = "/news/"', 'url = "/news/"\nfollow = "("'))
+    with pytest.raises(SourceError, match="invalid regular expression"):
+        load_registry(tmp_path)
+    (tmp_path / "news.toml").write_text(entry.replace('"listing"', '"carrier-pigeon"'))
+    with pytest.raises(SourceError, match="discovery method must be one of"):
+        load_registry(tmp_path)
