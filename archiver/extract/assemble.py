@@ -17,14 +17,20 @@ from lxml import etree
 from w3lib.html import replace_entities
 
 from .byline import find_byline
-from .dates import date_from_url, normalize_iso, parse_offset
+from .dates import date_from_url, month_from_url, normalize_iso, parse_offset
 from .dom import parse_html, select
 from .evidence import Candidate, Evidence
 from .fallback import general_body
 from .headline import agreement, find_headline
 from .language import detect_language
 from .metadata import AUTHOR_ORGANISATION, PAGE_NODE_DATE, clean_values, read_metadata
-from .pagedates import choose_published, meta_published, original_date, visible_dates
+from .pagedates import (
+    choose_published,
+    markup_date,
+    meta_published,
+    original_date,
+    visible_dates,
+)
 from .sites import GENERAL, SiteResult, SiteRules, apply_rules, find_family
 from .text import normalize_text
 from .titles import host_label, strip_site_name, strip_trailing_label
@@ -288,6 +294,11 @@ def build_record(
                 put(name, best.value, "json-ld" if best.source == PAGE_NODE_DATE else best.source)
                 break
 
+    if rules is GENERAL and "published_at" not in record and page_type != "listing":
+        period = month_from_url(url)
+        if period:
+            put("published_at", markup_date(root, url, period), "html:markup-date")
+
     if "language" not in record and isinstance(hints.get("language"), str):
         lang = hints["language"].strip().lower()[:2]
         if len(lang) == 2 and lang.isalpha():
@@ -297,7 +308,7 @@ def build_record(
         put("body", _without_title(site.body, record.get("title")), rules.provenance)
     elif page_type != "listing":
         text = html if isinstance(html, str) else html.decode("utf-8", "replace")
-        body, body_source = general_body(text, url, root)
+        body, body_source = general_body(text, url, root, anchor)
         put("body", _without_title(body, record.get("title")), body_source)
 
     _settle_language(record, provenance)

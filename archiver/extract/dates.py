@@ -152,6 +152,19 @@ def date_from_url(url: str | None) -> str | None:
     return _safe_day(*match.groups()) if match else None
 
 
+def month_from_url(url: str | None) -> str | None:
+    """The ``YYYY-MM`` (or only ``YYYY``) an archive-style URL path names (``/2025/12/slug``,
+    ``/posts/2021/slug``), else ``None``: the page's period without its day."""
+    if not url:
+        return None
+    path = url.split("?")[0].split("#")[0]
+    match = re.search(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/", path)
+    if match:
+        return f"{match.group(1)}-{int(match.group(2)):02d}"
+    match = re.search(r"/((?:19|20)\d{2})/[^/]*[A-Za-z][^/]*/?$", path)
+    return match.group(1) if match else None
+
+
 def parse_any(value: str | None, default_tz: str | None = None) -> str | None:
     """ISO first, then visible-text forms: for values whose format is not known in advance."""
     return normalize_iso(value, default_tz) or parse_text_date(value)

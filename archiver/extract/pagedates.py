@@ -12,6 +12,8 @@ on that day. Dates that are never publication dates are not looked at: ``<header
 from __future__ import annotations
 
 import re
+from collections import deque
+from itertools import islice
 
 from lxml import etree
 
@@ -87,10 +89,21 @@ def _region(root: etree._Element, anchor: etree._Element | None) -> tuple[list[e
         if scope is None:
             return [], 0
         return list(scope.iter())[:_WINDOW], 0
-    everything = list(root.iter())
-    centre = everything.index(anchor)
-    start = max(0, centre - _WINDOW // 2)
-    return everything[start: centre + 2 * _WINDOW], centre - start
+    # one walk that stops 2 * _WINDOW elements after the headline: pages are long, the window
+    # is not, and every element visited costs a Python proxy
+    before: deque[etree._Element] = deque(maxlen=_WINDOW // 2)
+    walk = root.iter()
+    for el in walk:
+        if el is anchor:
+            break
+        before.append(el)
+    else:
+        return [], 0
+    region = list(before)
+    centre = len(region)
+    region.append(anchor)
+    region.extend(islice(walk, 2 * _WINDOW - 1))
+    return region, centre
 
 
 def visible_dates(root: etree._Element, anchor: etree._Element | None) -> list[tuple[str, bool]]:
@@ -173,6 +186,28 @@ def choose_published(
     if shown:
         return shown[0][0], "visible"
     return None, "none"
+
+
+def markup_date(root: etree._Element, url: str | None, period: str) -> str | None:
+    """The publication day htmldate reads from the page's markup (no free-text scan), when it
+    falls in ``period`` (``YYYY`` or ``YYYY-MM``, from an archive-style URL), else ``None``.
+
+    For pages that show no date near the headline but file the story under a dated URL: the
+    URL proves the page is dated and bounds the day, so htmldate's pick (from metadata, script
+    data or archive links we do not read) is only taken when it agrees with it. Without that
+    check htmldate dates most undated pages too.
+    """
+    try:
+        from htmldate import find_date
+    except ImportError:  # pragma: no cover - dependency declared in pyproject
+        return None
+    try:
+        found = find_date(root, url=url or None, extensive_search=False, original_date=True)
+    except Exception:  # a third-party parser must never break extraction
+        return None
+    if isinstance(found, str) and len(found) == 10 and found.startswith(period):
+        return found
+    return None
 
 
 def original_date(html: str | bytes, url: str | None = None) -> str | None:
