@@ -91,10 +91,6 @@ class DemoSite(resource.Resource):
         return server.NOT_DONE_YET
 
 
-def demo_root(data_dir: Path, host: str = "la.usembassy.gov") -> Path:
-    return data_dir / "demo" / host
-
-
 def listen(
     root: Path, *, host: str = "la.usembassy.gov", mirrors: tuple[str, ...] = (), port: int = 0, delay: float = 0.0
 ) -> tuple[Any, str]:
