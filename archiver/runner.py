@@ -44,10 +44,23 @@ class Progress:
         self.started = time.monotonic()
         self.tty = hasattr(stream, "isatty") and stream.isatty()
 
+    def _started_stats(self) -> list[Any]:
+        """The stats of the crawlers that have started: with ``--parallel`` lower than the number of
+        sources, the others wait their turn, and Scrapy refuses to hand out a stats collector before
+        a crawl starts."""
+        started = []
+        for crawler in self.crawlers:
+            try:
+                started.append(crawler.stats)
+            except RuntimeError:
+                continue
+        return started
+
     def line(self) -> str:
-        done = sum(1 for c in self.crawlers if c.stats.get_value("finish_reason"))
-        pages = sum(c.stats.get_value("response_received_count", 0) for c in self.crawlers)
-        records = sum(c.stats.get_value("archiver/records", 0) for c in self.crawlers)
+        stats = self._started_stats()
+        done = sum(1 for s in stats if s.get_value("finish_reason"))
+        pages = sum(s.get_value("response_received_count", 0) for s in stats)
+        records = sum(s.get_value("archiver/records", 0) for s in stats)
         elapsed = max(time.monotonic() - self.started, 1e-6)
         return (f"sources {done}/{self.total}  pages {pages}  articles {records}  "
                 f"{pages / elapsed:.1f} pages/s  {elapsed:.0f}s")

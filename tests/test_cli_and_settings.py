@@ -92,3 +92,10 @@ def test_progress_line_on_a_terminal_and_in_a_log(caplog) -> None:
     with caplog.at_level(logging.INFO, logger="archiver.progress"):
         log.tick()
     assert "sources 1/2  pages 60  articles 24" in caplog.text
+
+    # with --parallel 1 the later sources have not started yet: Scrapy refuses their stats
+    waiting = get_crawler()
+    assert waiting.crawling is False
+    progress = Progress([*crawlers, waiting], 3, stream=Terminal())
+    progress.tick()
+    assert progress.stream.getvalue().startswith("\rsources 1/3  pages 60  articles 24  ")
