@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from scrapy.settings import Settings
 
 from .conftest import REPO
@@ -94,8 +95,13 @@ def test_progress_line_on_a_terminal_and_in_a_log(caplog) -> None:
     assert "sources 1/2  pages 60  articles 24" in caplog.text
 
     # with --parallel 1 the later sources have not started yet: Scrapy refuses their stats
-    waiting = get_crawler()
-    assert waiting.crawling is False
+    from scrapy.crawler import Crawler
+    from scrapy.settings import Settings
+    from scrapy.spiders import Spider
+
+    waiting = Crawler(Spider, Settings())
+    with pytest.raises(RuntimeError):
+        waiting.stats  # noqa: B018 -- what Progress must survive
     progress = Progress([*crawlers, waiting], 3, stream=Terminal())
     progress.tick()
     assert progress.stream.getvalue().startswith("\rsources 1/3  pages 60  articles 24  ")
