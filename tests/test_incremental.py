@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import re
@@ -17,8 +18,9 @@ from typing import Any
 
 import pytest
 
-from archiver.archive.manifest import read_manifest
-from archiver.archive.salvage import salvage_source
+from archiver.archive.manifest import ManifestEntry, append_manifest, read_manifest
+from archiver.archive.salvage import reconcile_source, salvage_source
+from archiver.archive.storage import inspect_part, part_records
 from archiver.state.index import ArchiveIndex
 
 from .conftest import REPO, read_archive, start_server, stop_server, wait_for
@@ -194,6 +196,69 @@ def test_leftover_parts_are_salvaged_or_removed(tmp_path: Path) -> None:
     assert entry["path"] == "source=la/date=2026-11-28/r1-0001.jsonl.gz" and entry["records"] == salvaged["records"]
     with ArchiveIndex(tmp_path / "index.sqlite") as index:
         assert index.known("https://la.usembassy.gov/0/") is not None
+
+
+def _part_of(folder: Path, name: str, first: int, count: int) -> Path:
+    """A finalised-looking part of ``count`` records (URLs ``/first/`` onwards) written straight to disk."""
+    record = {
+        "schema_version": 1, "id": "0" * 32, "source": "la", "source_kind": "embassy", "country": "LA",
+        "title": "A", "body": "Body text.", "word_count": 2, "fetched_at": "2026-11-28T00:00:00+00:00",
+        "http_status": 200, "run_id": "r1", "provenance": {},
+    }
+    lines = "".join(json.dumps({**record, "url": f"https://la.usembassy.gov/{i}/", "content_sha256": f"{i:064d}",
+                                "canonical_url": f"https://la.usembassy.gov/{i}/"}) + "\n"
+                    for i in range(first, first + count))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(gzip.compress(lines.encode()))
+    return path
+
+
+def _list(archive: Path, part: Path) -> None:
+    records, size, sha256 = inspect_part(part)
+    append_manifest(archive, ManifestEntry(path=part.relative_to(archive).as_posix(), records=records, bytes=size,
+                                           sha256=sha256, run_id="r1", spider="embassy", source="la",
+                                           started_at="2026-11-28T00:00:00+00:00",
+                                           finished_at="2026-11-28T00:00:01+00:00"))
+
+
+def test_a_part_killed_between_link_and_manifest_is_listed_and_indexed(tmp_path: Path) -> None:
+    archive, index = tmp_path / "archive", tmp_path / "index.sqlite"
+    folder = archive / "source=la" / "date=2026-11-28"
+    done = _part_of(folder, "r1-0001.jsonl.gz", 0, 3)
+    _list(archive, done)
+    with ArchiveIndex(index) as db:
+        db.commit_file(done.relative_to(archive).as_posix(), part_records(done))
+    assert reconcile_source(archive, "la", index=index, spider="embassy") == []  # a consistent archive
+    orphan = _part_of(folder, "r1-0002.jsonl.gz", 3, 4)  # linked into place, then the kill
+    report = reconcile_source(archive, "la", index=index, spider="embassy")
+    assert report == [{"part": "source=la/date=2026-11-28/r1-0002.jsonl.gz", "action": "listed", "records": 4}]
+    entries = read_manifest(archive)
+    assert [e["path"].rsplit("/", 1)[1] for e in entries] == ["r1-0001.jsonl.gz", "r1-0002.jsonl.gz"]
+    assert entries[1]["records"] == 4 and entries[1]["run_id"] == "r1"
+    assert entries[1]["sha256"] == hashlib.sha256(orphan.read_bytes()).hexdigest()
+    with ArchiveIndex(index) as db:
+        assert all(db.known(f"https://la.usembassy.gov/{i}/") for i in range(7))
+    assert reconcile_source(archive, "la", index=index, spider="embassy") == []  # once only
+
+
+def test_a_part_killed_between_manifest_and_index_is_indexed(tmp_path: Path) -> None:
+    archive, index = tmp_path / "archive", tmp_path / "index.sqlite"
+    folder = archive / "source=la" / "date=2026-11-28"
+    done = _part_of(folder, "r1-0001.jsonl.gz", 0, 3)
+    _list(archive, done)
+    with ArchiveIndex(index) as db:
+        db.commit_file(done.relative_to(archive).as_posix(), part_records(done))
+    listed = _part_of(folder, "r1-0002.jsonl.gz", 3, 4)
+    _list(archive, listed)  # listed, then the kill: the index never heard of it
+    with ArchiveIndex(index) as db:
+        assert db.known("https://la.usembassy.gov/5/") is None
+    report = reconcile_source(archive, "la", index=index, spider="embassy")
+    assert report == [{"part": "source=la/date=2026-11-28/r1-0002.jsonl.gz", "action": "indexed", "records": 4}]
+    assert len(read_manifest(archive)) == 2
+    with ArchiveIndex(index) as db:
+        assert all(db.known(f"https://la.usembassy.gov/{i}/") for i in range(7))
+    assert reconcile_source(archive, "la", index=index, spider="embassy") == []
 
 
 def test_an_unreachable_source_fails_the_run(tmp_path: Path) -> None:

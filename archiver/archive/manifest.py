@@ -2,7 +2,8 @@
 
 The manifest is how a reader (or the next run) knows which files are complete without opening them. A line is
 written in a single ``write`` on an ``O_APPEND`` descriptor after the part is in place, so a crash can leave a
-finalised part without its line (recoverable by re-inspecting the file) but never a line for a missing part.
+finalised part without its line (the next run lists it: ``salvage.reconcile_source``) but never a line for a
+missing part.
 A torn last line from a crash is skipped by the reader and fenced off by the next writer.
 """
 

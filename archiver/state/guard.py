@@ -1,4 +1,4 @@
-"""The per-source guard around a crawl: take each source's lock, salvage leftovers, release at the end.
+"""The per-source guard around a crawl: take each source's lock, repair and salvage leftovers, release at the end.
 
 An extension, so ``scrapy crawl``, ``archiver crawl`` and Scrapyd jobs all get it. A source already locked by
 a live run makes the crawl close at once with finish reason ``source_locked`` (``archiver crawl`` turns that
@@ -13,7 +13,7 @@ from typing import Any
 
 from scrapy import signals
 
-from archiver.archive.salvage import salvage_source
+from archiver.archive.salvage import reconcile_source, salvage_source
 from archiver.paths import state_dir
 from archiver.state.index import index_path
 from archiver.state.locks import LockBusy, SourceLock
@@ -58,6 +58,11 @@ class SourceGuard:
                 stats.set_value(f"archiver/source/{source.name}/stale_lock_taken_over", lock.took_over.get("pid"))
         index = index_path(state) if settings.getbool("ARCHIVER_INCREMENTAL", True) else None
         for source in spider.sources:
+            for entry in reconcile_source(Path(spider.archive_dir), source.name, index=index, spider=spider.name):
+                logger.warning("%s: part %s was finalised only in part by a killed run: %s now (%d records)",
+                               source.name, entry["part"], entry["action"], entry["records"])
+                stats.inc_value(f"archiver/source/{source.name}/leftovers/{entry['action']}")
+                spider.salvage_report.append({"source": source.name, **entry})
             for entry in salvage_source(Path(spider.archive_dir), source.name, index=index, spider=spider.name):
                 logger.warning("%s: leftover part %s %s (%d records)", source.name, entry["part"], entry["action"],
                                entry["records"])
