@@ -199,8 +199,9 @@ def build_record(
         return {}
     tz = _valid_timezone(hints)
     meta = read_metadata(root, url, tz)
-    rules, how = find_family(root, url)
-    page_type_site = apply_rules(rules, root, url, tz=tz)
+    markup = html if isinstance(html, str) else None  # lets selectors the text cannot match be skipped
+    rules, how = find_family(root, url, markup)
+    page_type_site = apply_rules(rules, root, url, tz=tz, markup=markup)
     page_type_cands = _ordered("page_type", meta, page_type_site, rules)
     if rules is GENERAL and page_type_cands and page_type_cands[0].value == "listing":
         # themes put the ``blog`` body class on single posts too: a page that declares itself an
@@ -209,7 +210,7 @@ def build_record(
     page_type = page_type_cands[0].value if page_type_cands else "unknown"
     site = page_type_site
     if page_type != (page_type_site.page_type or "unknown"):
-        site = apply_rules(rules, root, url, tz=tz, page_type=page_type)
+        site = apply_rules(rules, root, url, tz=tz, page_type=page_type, markup=markup)
 
     record: dict[str, Any] = {}
     provenance: dict[str, str] = {}

@@ -13,6 +13,8 @@ from functools import lru_cache
 from typing import Any
 
 from cssselect import GenericTranslator, SelectorError
+from cssselect import parse as css_parse
+from cssselect.parser import Class, CombinedSelector, Hash
 from lxml import etree, html
 
 _FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -60,9 +62,13 @@ def to_xpath(selector: str) -> str:
     (``descendant-or-self::``) are XPath already, anything else is CSS. Rule sets can then use
     whichever reads better for each case."""
     selector = selector.strip()
-    if selector.startswith(("/", "./", "(")) or _XPATH_AXIS.match(selector):
+    if _is_xpath(selector):
         return selector
     return _TRANSLATOR.css_to_xpath(selector)
+
+
+def _is_xpath(selector: str) -> bool:
+    return selector.startswith(("/", "./", "(")) or bool(_XPATH_AXIS.match(selector))
 
 
 @lru_cache(maxsize=4096)
@@ -75,9 +81,59 @@ def _compiled(selector: str) -> etree.XPath | None:
         return None
 
 
-def select(root: etree._Element, selector: str) -> list[etree._Element]:
+def _names_needed(tree: Any, names: list[str]) -> None:
+    """Collect the class names and ids an element must carry to match a parsed CSS ``tree``."""
+    if isinstance(tree, Class):
+        names.append(tree.class_name)
+    elif isinstance(tree, Hash):
+        names.append(tree.id)
+    if isinstance(tree, CombinedSelector):
+        _names_needed(tree.subselector, names)
+    # a negation's names are ones a match must NOT carry; :is()/:has() alternatives are optional
+    inner = getattr(tree, "selector", None)
+    if inner is not None:
+        _names_needed(inner, names)
+
+
+@lru_cache(maxsize=4096)
+def required_names(selector: str) -> tuple[tuple[str, ...], ...] | None:
+    """Per member of a CSS selector list, the class names and ids its matches must carry (``None``
+    for XPath or a selector cssselect cannot parse: no shortcut is possible then)."""
+    if _is_xpath(selector.strip()):
+        return None
+    try:
+        members = css_parse(selector)
+    except SelectorError:
+        return None
+    needed = []
+    for member in members:
+        names: list[str] = []
+        _names_needed(member.parsed_tree, names)
+        needed.append(tuple(dict.fromkeys(names)))
+    return tuple(needed)
+
+
+def could_match(selector: str, markup: str) -> bool:
+    """``False`` when the page's source text ``markup`` lacks a class name or id that every match of
+    ``selector`` needs, so the selector cannot match and need not be evaluated.
+
+    Family rules try dozens of selectors on every page, and most name classes of a theme variant
+    the page does not use; a substring search of the markup costs microseconds, a whole-document
+    XPath scan about a quarter of a millisecond. (A class written with character references in the
+    markup would be missed, which no theme does.)
+    """
+    needed = required_names(selector)
+    if needed is None:
+        return True
+    return any(all(name in markup for name in member) for member in needed)
+
+
+def select(root: etree._Element, selector: str, markup: str | None = None) -> list[etree._Element]:
     """Elements matching one CSS or XPath selector, in document order; a bad selector matches
-    nothing."""
+    nothing. Given the source text ``markup`` that ``root`` was parsed from, a selector that needs
+    a class name or id the text lacks is answered without a search (see ``could_match``)."""
+    if markup is not None and not could_match(selector, markup):
+        return []
     compiled = _compiled(selector)
     if compiled is None:
         return []
@@ -88,10 +144,11 @@ def select(root: etree._Element, selector: str) -> list[etree._Element]:
     return [el for el in found if isinstance(el, etree._Element)]
 
 
-def select_first(root: etree._Element, selectors: Iterable[str]) -> etree._Element | None:
+def select_first(root: etree._Element, selectors: Iterable[str],
+                 markup: str | None = None) -> etree._Element | None:
     """The first element matched by the first selector in ``selectors`` that matches anything."""
     for selector in selectors:
-        found = select(root, selector)
+        found = select(root, selector, markup)
         if found:
             return found[0]
     return None

@@ -35,7 +35,8 @@ __all__ = [
 ]
 
 
-def find_family(root: etree._Element | None, url: str | None) -> tuple[SiteRules, str]:
+def find_family(root: etree._Element | None, url: str | None,
+                markup: str | None = None) -> tuple[SiteRules, str]:
     """The rule set for the page and how it was recognised (``"host"``, ``"marker"`` or
     ``"default"``).
 
@@ -46,6 +47,6 @@ def find_family(root: etree._Element | None, url: str | None) -> tuple[SiteRules
         if recognise(rules, None, url) == "host":
             return rules, "host"
     for rules in FAMILIES:
-        if recognise(rules, root, None) == "marker":
+        if recognise(rules, root, None, markup) == "marker":
             return rules, "marker"
     return GENERAL, "default"

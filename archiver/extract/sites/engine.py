@@ -40,8 +40,10 @@ class SiteResult:
     images: list[dict[str, str]] = field(default_factory=list)
 
 
-def recognise(rules: SiteRules, root: etree._Element | None, url: str | None) -> str | None:
-    """``"host"`` or ``"marker"`` when the page belongs to the family, else ``None``."""
+def recognise(rules: SiteRules, root: etree._Element | None, url: str | None,
+              markup: str | None = None) -> str | None:
+    """``"host"`` or ``"marker"`` when the page belongs to the family, else ``None`` (``markup``, the
+    page's source text, lets markers the markup cannot hold be ruled out without a search)."""
     host = ""
     if url:
         try:
@@ -50,7 +52,7 @@ def recognise(rules: SiteRules, root: etree._Element | None, url: str | None) ->
             host = ""
     if host and any(p.fullmatch(host) for p in rules.host_regexes()):
         return "host"
-    if root is not None and any(_marker_found(root, marker) for marker in rules.markers):
+    if root is not None and any(_marker_found(root, marker, markup) for marker in rules.markers):
         return "marker"
     return None
 
@@ -70,23 +72,25 @@ def _class_prefilter(marker: str) -> etree.XPath | None:
     return etree.XPath(f"boolean(//*[contains(@class, '{match.group(1)}')])")
 
 
-def _marker_found(root: etree._Element, marker: str) -> bool:
+def _marker_found(root: etree._Element, marker: str, markup: str | None) -> bool:
+    if markup is not None:
+        return bool(select(root, marker, markup))
     prefilter = _class_prefilter(marker)
     if prefilter is not None and not prefilter(root):
         return False
     return bool(select(root, marker))
 
 
-def _page_type(rules: tuple[PageTypeRule, ...], root: etree._Element) -> str | None:
+def _page_type(rules: tuple[PageTypeRule, ...], root: etree._Element, markup: str | None) -> str | None:
     for rule in rules:
-        if all(len(select(root, m.selector)) >= m.min_count for m in rule.require):
+        if all(len(select(root, m.selector, markup)) >= m.min_count for m in rule.require):
             return rule.page_type
     return None
 
 
-def _date(rules: tuple[DateRule, ...], root: etree._Element, tz: str | None) -> str | None:
+def _date(rules: tuple[DateRule, ...], root: etree._Element, tz: str | None, markup: str | None) -> str | None:
     for rule in rules:
-        for el in select(root, rule.selector):
+        for el in select(root, rule.selector, markup):
             raw = el.get(rule.attribute) if rule.attribute else " ".join(el.itertext())
             parsed = parse_pattern(raw, rule.pattern, tz) if rule.pattern else parse_any(raw, tz)
             if parsed:
@@ -94,10 +98,10 @@ def _date(rules: tuple[DateRule, ...], root: etree._Element, tz: str | None) -> 
     return None
 
 
-def _texts(root: etree._Element, selectors: tuple[str, ...]) -> list[str]:
+def _texts(root: etree._Element, selectors: tuple[str, ...], markup: str | None) -> list[str]:
     """Texts of all elements matched by the first selector that yields any text."""
     for selector in selectors:
-        texts = [normalize_text(" ".join(el.itertext())) for el in select(root, selector)]
+        texts = [normalize_text(" ".join(el.itertext())) for el in select(root, selector, markup)]
         texts = [t for t in texts if t]
         if texts:
             return texts
@@ -166,34 +170,36 @@ def apply_rules(
     *,
     tz: str | None = None,
     page_type: str | None = None,
+    markup: str | None = None,
 ) -> SiteResult:
-    """Run ``rules`` over ``root`` (read-only) and return what they found."""
+    """Run ``rules`` over ``root`` (read-only) and return what they found. ``markup``, the text
+    ``root`` was parsed from, makes it cheaper (see ``dom.could_match``)."""
     result = SiteResult()
     ev = result.evidence
     source = rules.provenance
     tz = tz or rules.default_timezone
 
-    result.page_type = _page_type(rules.page_types, root)
+    result.page_type = _page_type(rules.page_types, root, markup)
     if result.page_type:
         ev.add("page_type", result.page_type, source)
 
-    for text in _texts(root, rules.title_selectors)[:1]:
+    for text in _texts(root, rules.title_selectors, markup)[:1]:
         ev.add("title", text, source)
-    ev.add("published_at", _date(rules.date_rules, root, tz), source)
-    ev.add("modified_at", _date(rules.modified_rules, root, tz), source)
-    authors = [_BYLINE.sub("", a) for a in _texts(root, rules.author_selectors)]
+    ev.add("published_at", _date(rules.date_rules, root, tz, markup), source)
+    ev.add("modified_at", _date(rules.modified_rules, root, tz, markup), source)
+    authors = [_BYLINE.sub("", a) for a in _texts(root, rules.author_selectors, markup)]
     authors = [a for a in authors if a and not rules.rejects_author(a)]
     ev.add("authors", authors, source)
-    ev.add("section", next(iter(_texts(root, rules.section_selectors)), None), source)
+    ev.add("section", next(iter(_texts(root, rules.section_selectors, markup)), None), source)
     for pattern, code in rules.url_languages:
         if re.search(pattern, url or "", re.IGNORECASE):
             ev.add("language", code, source)
             break
-    ev.add("tags", _texts(root, rules.tag_selectors), source)
+    ev.add("tags", _texts(root, rules.tag_selectors, markup), source)
 
     effective_type = page_type or result.page_type or "unknown"
     if effective_type in rules.body_page_types:
-        container = select_first(root, rules.body_selectors)
+        container = select_first(root, rules.body_selectors, markup)
         if container is not None:
             container = copy.deepcopy(container)
             remove_selected(container, [relative_xpath(s) for s in rules.furniture])
