@@ -113,6 +113,37 @@ def _trim(text: str, declared: Iterable[str]) -> str:
     return text
 
 
+_QUOTES = str.maketrans("\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f", "\'\'\'\'\"\"\"\"")
+
+
+def declared_form(headline: str, declared: Iterable[str]) -> str:
+    """The declared title's characters for a printed headline that says the same thing: themes
+    curl the quotes of the stored title when they print it, and headings set in capitals or in
+    lower case are a stylesheet's doing, while the metadata keeps what the author typed. Only the
+    quote characters (and, for a heading in one case, the letter case) may differ."""
+    key = headline.translate(_QUOTES)
+    one_case = headline.isupper() or headline.islower()
+    for title in declared:
+        other = title.translate(_QUOTES)
+        if other == key or one_case and other.casefold() == key.casefold():
+            return title
+    return headline
+
+
+def _mentions(text: str, declared: Iterable[str]) -> bool:
+    """Whether ``text`` quotes a declared title inside more words of its own ("15 Replies to
+    "Post title"", "More on Post title"): a heading about the post, such as the comments' header,
+    not the post's headline."""
+    if agreement(text, declared) >= 0.99:
+        return False
+    folded = text.casefold()
+    for title in declared:
+        title = title.casefold()
+        if len(words(title)) >= 3 and title in folded and len(folded.replace(title, " ").split()) >= 2:
+            return True
+    return False
+
+
 def find_headline(
     root: etree._Element, declared: list[str], site_names: Iterable[str] = ()
 ) -> tuple[str | None, etree._Element | None]:
@@ -150,10 +181,10 @@ def find_headline(
               and item[1] >= _H1_FIT]
     if usable:
         best = max(usable, key=lambda item: (item[1], item[2]))
-        return _trim(best[3], declared), best[4]
+        return declared_form(_trim(best[3], declared), declared), best[4]
     for text, el in headings("h2", 30):
-        if _fit(text, declared) >= _H2_FIT:
-            return _trim(text, declared), el
+        if _fit(text, declared) >= _H2_FIT and not _mentions(text, declared):
+            return declared_form(_trim(text, declared), declared), el
     if not candidates:
         return None, None
     top = max(scored, key=lambda item: (item[0], item[2]))
