@@ -24,6 +24,7 @@ _DATE_WORDS = re.compile(r"\bposted\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|s
 _WORD = re.compile(r"\w+", re.UNICODE)
 _LABEL_PREFIX = re.compile(r"\w+:")
 _OUTSIDE = frozenset({"nav", "footer", "aside", "form"})
+_CONTENT = frozenset({"article", "main"})
 _MAX_CHARS = 300
 _BREAKS = frozenset({"br", "div", "p", "li"})
 # least word F1 with a declared title for an <h1> / an <h2> to be taken as the headline
@@ -49,10 +50,15 @@ def agreement(candidate: str, declared: Iterable[str]) -> float:
 
 
 def _outside_content(el: etree._Element) -> bool:
-    """Inside navigation, a sidebar, a form, a link (logos) or the page-level ``<header>``."""
+    """Inside navigation, a sidebar, a form, a link (logos) or the page-level ``<header>``, and
+    not inside an ``<article>`` or ``<main>`` closer to it."""
     node = el.getparent()
     while node is not None:
         tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _CONTENT:
+            # an unclosed menu or header tag makes the parser nest the whole story inside it;
+            # a heading in the story's own article or main element is the story's
+            return False
         if tag in _OUTSIDE or tag == "a":
             return True
         if tag == "header" and node.getparent() is not None and node.getparent().tag == "body":
