@@ -144,6 +144,9 @@ def _choose_title(
         # an all-capitals heading is a typographic style; the declared title, which says the
         # same, has the words' case
         headline = title
+    if rules is GENERAL and headline:
+        # some themes print the site name after the headline too ("Headline – Site")
+        headline = strip_site_name(headline, site_names=site_names, url=url, patterns=patterns)
     if rules is GENERAL and headline and " | " in headline:
         # a pipe does not occur in headlines, only before the section or site a template
         # appends to the printed one too
