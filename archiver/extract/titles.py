@@ -124,3 +124,20 @@ def strip_trailing_label(title: str) -> str:
                 return head.strip()
             return title
     return title
+
+
+_MOJIBAKE = re.compile("[\u0080-\u009f]|\u00e2\u20ac|\u00c3[\u0080-\u00bf]")
+
+
+def repair_mojibake(text: str) -> str:
+    """``text`` with UTF-8 that was decoded as Latin-1 or Windows-1252 put right ("Investorâ\\x80\\x99s"
+    -> "Investor’s"). Only when the tell-tale pairs are present and the whole text re-decodes as
+    UTF-8, so a title that merely contains "Ã" is kept."""
+    if not _MOJIBAKE.search(text):
+        return text
+    for codec in ("latin-1", "cp1252"):
+        try:
+            return text.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+    return text
