@@ -150,6 +150,31 @@ def _mentions(text: str, declared: Iterable[str]) -> bool:
     return False
 
 
+_NAME_SEPARATOR = re.compile(r"\s*[|:\-–—·»]+\s*$|^\s*[|:\-–—·»]+\s*")
+
+
+def names_in_titles(declared: Iterable[str]) -> set[str]:
+    """Site names that the declared titles reveal: when one declared title is another plus a part
+    set off by a separator ("Blog Name: Post title" next to "Post title"), that part names the
+    site, whatever its wording (lower-cased)."""
+    titles = {t for t in declared if t}
+    found: set[str] = set()
+    for whole in titles:
+        for part in titles:
+            if part == whole or len(part) >= len(whole):
+                continue
+            if whole.startswith(part):
+                rest = whole[len(part):]
+            elif whole.endswith(part):
+                rest = whole[: len(whole) - len(part)]
+            else:
+                continue
+            name = _NAME_SEPARATOR.sub("", rest).strip()
+            if name and name != rest.strip() and len(name.split()) <= 5:
+                found.add(name.casefold())
+    return found
+
+
 def find_headline(
     root: etree._Element, declared: list[str], site_names: Iterable[str] = ()
 ) -> tuple[str | None, etree._Element | None]:
@@ -159,7 +184,7 @@ def find_headline(
     ``<h1>`` elements come first; an ``<h2>`` is taken only when it matches a declared title
     closely, for blogs whose ``<h1>`` is the blog's name and whose post title is an ``<h2>``.
     """
-    names = {normalize_text(n).casefold() for n in site_names if n}
+    names = {normalize_text(n).casefold() for n in site_names if n} | names_in_titles(declared)
 
     def headings(tag: str, limit: int) -> list[tuple[str, etree._Element]]:
         found: list[tuple[str, etree._Element]] = []
