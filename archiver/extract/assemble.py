@@ -33,7 +33,13 @@ from .pagedates import (
 )
 from .sites import GENERAL, SiteResult, SiteRules, apply_rules, find_family
 from .text import normalize_text
-from .titles import host_label, repair_mojibake, strip_site_name, strip_trailing_label
+from .titles import (
+    fold_fullwidth,
+    host_label,
+    repair_mojibake,
+    strip_site_name,
+    strip_trailing_label,
+)
 
 SCALAR_FIELDS = ("description", "section", "canonical_url", "site_name", "language")
 _URLISH = re.compile(r"^\s*(?:https?://|www\.|/)")
@@ -155,7 +161,7 @@ def _choose_title(
     if rules is GENERAL and headline and headline != title:
         # the printed headline, confirmed by the declared titles, beats an SEO title
         title, source = headline, "html:h1"
-    return (repair_mojibake(title) if title else title), source, anchor
+    return (fold_fullwidth(repair_mojibake(title)) if title else title), source, anchor
 
 
 def _images(meta: Evidence, site: SiteResult) -> tuple[list[dict[str, str]], str | None]:

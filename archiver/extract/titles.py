@@ -141,3 +141,16 @@ def repair_mojibake(text: str) -> str:
         except UnicodeError:
             continue
     return text
+
+
+_FULLWIDTH = re.compile("[\uff01-\uff5e]")
+# scripts whose text is set with full-width punctuation on purpose
+_EAST_ASIAN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def fold_fullwidth(text: str) -> str:
+    """``text`` with full-width forms of ASCII ("Work？") made ASCII when it has no Chinese,
+    Japanese or Korean in it: in a Latin-script title they are an input method's leftovers."""
+    if not _FULLWIDTH.search(text) or _EAST_ASIAN.search(text):
+        return text
+    return _FULLWIDTH.sub(lambda m: chr(ord(m.group()) - 0xFEE0), text)
