@@ -146,9 +146,9 @@ def _choose_title(
             if value:
                 title, source = value, cand.source
                 break
-    if headline and headline.isupper() and agreement(title or "", [headline]) >= 0.6:
-        # an all-capitals heading is a typographic style; the declared title, which says the
-        # same, has the words' case
+    if headline and headline.isupper() and title and agreement(headline, [title]) >= 0.5:
+        # an all-capitals heading has lost its words' case (a banner's or stylesheet's style);
+        # the declared title it agrees with keeps the case and is the title readers search for
         headline = title
     if rules is GENERAL and headline:
         # some themes print the site name after the headline too ("Headline – Site")
