@@ -409,6 +409,10 @@ def test_headline_takes_declared_quotes_and_case() -> None:
     page = _titled("<title>Weekend Coding Agent | Acme Labs</title>",
                    "<article><h1>WEEKEND CODING AGENT</h1></article>")
     assert extract(page, "https://acme.example/a")["title"] == "Weekend Coding Agent"
+    # a banner in capitals that agrees with the declared title yields to it
+    page = _titled('<meta property="og:title" content="Tax Filing: Applying the rules to your firm">',
+                   "<article><h1>SUPPORTING TAX FILING</h1></article>")
+    assert extract(page, "https://acme.example/b")["title"] == "Tax Filing: Applying the rules to your firm"
 
 
 def test_h2_that_mentions_the_title_is_not_the_headline() -> None:
