@@ -184,13 +184,20 @@ def find_headline(
     ``<h1>`` elements come first; an ``<h2>`` is taken only when it matches a declared title
     closely, for blogs whose ``<h1>`` is the blog's name and whose post title is an ``<h2>``.
     """
-    names = {normalize_text(n).casefold() for n in site_names if n} | names_in_titles(declared)
+    names = {normalize_text(n).casefold() for n in site_names if n}
+    inferred = names_in_titles(declared) - names
+    # a heading that is a name the titles reveal still marks where the page's top is, as the
+    # anchor of last resort for the date and byline searches
+    logos: list[etree._Element] = []
 
     def headings(tag: str, limit: int) -> list[tuple[str, etree._Element]]:
         found: list[tuple[str, etree._Element]] = []
         for el in root.iter(tag):
             text = heading_text(el)
             if not text or len(text) > _MAX_CHARS or text.casefold() in names or _outside_content(el):
+                continue
+            if text.casefold() in inferred:
+                logos.append(el)
                 continue
             found.append((text, el))
             if len(found) >= limit:
@@ -217,6 +224,6 @@ def find_headline(
         if _fit(text, declared) >= _H2_FIT and not _mentions(text, declared):
             return declared_form(_trim(text, declared), declared), el
     if not candidates:
-        return None, None
+        return None, logos[0] if logos else None
     top = max(scored, key=lambda item: (item[0], item[2]))
     return None, top[4] if top[0] >= 0.3 else candidates[0][1]
