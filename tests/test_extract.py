@@ -23,7 +23,7 @@ from archiver.extract.dom import parse_html, remove_selected
 from archiver.extract.jsonld import loads_tolerant
 from archiver.extract.sites import find_family
 from archiver.extract.text import element_text
-from archiver.extract.titles import strip_site_name
+from archiver.extract.titles import fold_fullwidth, repair_mojibake, strip_site_name
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
 REAL_PAGES = Path(__file__).resolve().parents[2] / "shared" / "pages"
@@ -372,6 +372,77 @@ def test_institutional_byline_is_not_an_author() -> None:
 )
 def test_strip_site_name(title: str, site: str, url: str, expected: str) -> None:
     assert strip_site_name(title, site_names=[site], url=url) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "expected"),
+    [
+        # the registered domain names the site, not only the first label of the host
+        ("Grads find jobs - Slashdot", "https://developers.slashdot.org/story/1", "Grads find jobs"),
+        ("Budget talks – BBC", "https://www.bbc.co.uk/news/1", "Budget talks"),
+        # the host's name followed by an issue number is the issue's title, not the site
+        ("Acme Signal #18 – The World", "https://www.acme.example/p/1", "Acme Signal #18 – The World"),
+    ],
+)
+def test_strip_site_name_by_host(title: str, url: str, expected: str) -> None:
+    assert strip_site_name(title, url=url) == expected
+
+
+def test_repair_mojibake_and_fullwidth() -> None:
+    assert repair_mojibake("Investor\u00e2\u0080\u0099s guide") == "Investor\u2019s guide"
+    assert repair_mojibake("Investor\u00e2\u20ac\u2122s guide") == "Investor\u2019s guide"
+    assert repair_mojibake("Caf\u00e9 \u00c3 la carte") == "Caf\u00e9 \u00c3 la carte"
+    assert fold_fullwidth("How does it work\uff1f") == "How does it work?"
+    assert fold_fullwidth("\u4eca\u65e5\u306f\uff1f") == "\u4eca\u65e5\u306f\uff1f"
+
+
+def _titled(head: str, body: str) -> str:
+    return f"<html><head>{head}</head><body>{body}<p>{'Story text. ' * 40}</p></body></html>"
+
+
+def test_headline_takes_declared_quotes_and_case() -> None:
+    # the theme curls the quotes it prints; og:title keeps what the author typed
+    page = _titled('<meta property="og:title" content="Why it\'s late - Gazette">',
+                   "<article><h1>Why it\u2019s late</h1></article>")
+    assert extract(page, "https://gazette.example/a")["title"] == "Why it's late"
+    # a heading in capitals is a stylesheet's doing; the declared title has the words' case
+    page = _titled("<title>Weekend Coding Agent | Acme Labs</title>",
+                   "<article><h1>WEEKEND CODING AGENT</h1></article>")
+    assert extract(page, "https://acme.example/a")["title"] == "Weekend Coding Agent"
+    # a banner in capitals that agrees with the declared title yields to it
+    page = _titled('<meta property="og:title" content="Tax Filing: Applying the rules to your firm">',
+                   "<article><h1>SUPPORTING TAX FILING</h1></article>")
+    assert extract(page, "https://acme.example/b")["title"] == "Tax Filing: Applying the rules to your firm"
+
+
+def test_h2_that_mentions_the_title_is_not_the_headline() -> None:
+    page = _titled('<meta property="og:title" content="Open files under a new licence - Acme">',
+                   "<article><h2>15 Replies to \u201cOpen files under a new licence\u201d</h2></article>")
+    assert extract(page, "https://acme.example/a")["title"] == "Open files under a new licence"
+
+
+def test_headline_in_article_nested_in_header() -> None:
+    # an unclosed menu tag makes the parser put the story inside the page header
+    page = _titled('<meta property="og:title" content="Best website builders for 2026 ranked">',
+                   '<header class="site"><nav><ul><li>Menu</li></ul><article>'
+                   "<h1>Best website builders for 2026: our top 5</h1></article></nav></header>")
+    assert extract(page, "https://acme.example/a")["title"] == "Best website builders for 2026: our top 5"
+
+
+def test_site_name_after_printed_headline_is_removed() -> None:
+    page = _titled('<meta property="og:site_name" content="Gazette">'
+                   '<meta property="og:title" content="Critics pick the year\'s shows">',
+                   "<article><h1>Critics pick the year\u2019s best shows \u2013 Gazette</h1></article>")
+    assert extract(page, "https://gazette.example/a")["title"] == "Critics pick the year\u2019s best shows"
+
+
+def test_blog_name_heading_found_from_titles() -> None:
+    # <title> is "Blog name: post title" and og:title the post title, so the <h1> that says
+    # "Blog name" is the blog's name, not the post's headline
+    page = _titled('<title>Engine Data Notes: Small adventures with models</title>'
+                   '<meta property="og:title" content="Small adventures with models">',
+                   "<div><h1>Engine Data Notes</h1></div><div><h1>What is new</h1></div>")
+    assert extract(page, "https://notes.example/2025/12/a.html")["title"] == "Small adventures with models"
 
 
 def test_element_text_paragraphs_and_breaks() -> None:

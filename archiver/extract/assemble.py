@@ -33,7 +33,13 @@ from .pagedates import (
 )
 from .sites import GENERAL, SiteResult, SiteRules, apply_rules, find_family
 from .text import normalize_text
-from .titles import host_label, strip_site_name, strip_trailing_label
+from .titles import (
+    fold_fullwidth,
+    host_label,
+    repair_mojibake,
+    strip_site_name,
+    strip_trailing_label,
+)
 
 SCALAR_FIELDS = ("description", "section", "canonical_url", "site_name", "language")
 _URLISH = re.compile(r"^\s*(?:https?://|www\.|/)")
@@ -112,6 +118,50 @@ def _fallback_titles(root: etree._Element) -> list[Candidate]:
     for el in select(root, "//title")[:1]:
         found.append(Candidate(" ".join(el.itertext()), "html:title"))
     return found
+
+
+def _choose_title(
+    root: etree._Element, url: str, meta: Evidence, site: SiteResult, rules: SiteRules,
+    site_names: list[str],
+) -> tuple[str | None, str | None, etree._Element | None]:
+    """``(title, source, headline element)``: the first declared or family title without its
+    site name, replaced on pages no family describes by the printed headline that the declared
+    titles confirm. The element anchors the date and body searches even when no title comes
+    from it."""
+    patterns = rules.suffix_regexes()
+    declared = [_short(c.value) for c in meta.get("title") + _fallback_titles(root)[1:]
+                if isinstance(c.value, str)]
+    # the declared titles without their site-name part, so that a logo heading does not match
+    declared += [strip_site_name(t, site_names=site_names, url=url, patterns=patterns)
+                 for t in declared]
+    headline, anchor = find_headline(root, declared, site_names)
+    title: str | None = None
+    source: str | None = None
+    for cand in _ordered("title", meta, site, rules) + _fallback_titles(root):
+        if isinstance(cand.value, str):
+            value = strip_site_name(_short(cand.value), site_names=site_names, url=url,
+                                    patterns=patterns)
+            if rules is GENERAL and not cand.source.startswith("html:h"):
+                value = strip_trailing_label(value)
+            if value:
+                title, source = value, cand.source
+                break
+    if headline and headline.isupper() and title and agreement(headline, [title]) >= 0.5:
+        # an all-capitals heading has lost its words' case (a banner's or stylesheet's style);
+        # the declared title it agrees with keeps the case and is the title readers search for
+        headline = title
+    if rules is GENERAL and headline:
+        # some themes print the site name after the headline too ("Headline – Site")
+        headline = strip_site_name(headline, site_names=site_names, url=url, patterns=patterns)
+    if rules is GENERAL and headline and " | " in headline:
+        # a pipe does not occur in headlines, only before the section or site a template
+        # appends to the printed one too
+        head = headline.split(" | ")[0].strip()
+        headline = head if len(head.split()) >= 2 else headline
+    if rules is GENERAL and headline and headline != title:
+        # the printed headline, confirmed by the declared titles, beats an SEO title
+        title, source = headline, "html:h1"
+    return (fold_fullwidth(repair_mojibake(title)) if title else title), source, anchor
 
 
 def _images(meta: Evidence, site: SiteResult) -> tuple[list[dict[str, str]], str | None]:
@@ -222,34 +272,9 @@ def build_record(
         provenance[name] = source
 
     site_names = [_short(c.value) for c in meta.get("site_name") if isinstance(c.value, str)]
-    patterns = rules.suffix_regexes()
-    declared = [_short(c.value) for c in meta.get("title") + _fallback_titles(root)[1:]
-                if isinstance(c.value, str)]
-    # the declared titles without their site-name part, so that a logo heading does not match
-    declared += [strip_site_name(t, site_names=site_names, url=url, patterns=patterns)
-                 for t in declared]
-    headline, anchor = find_headline(root, declared, site_names)
-    for cand in _ordered("title", meta, site, rules) + _fallback_titles(root):
-        if isinstance(cand.value, str):
-            title = strip_site_name(_short(cand.value), site_names=site_names, url=url,
-                                    patterns=patterns)
-            if rules is GENERAL and not cand.source.startswith("html:h"):
-                title = strip_trailing_label(title)
-            if title:
-                put("title", title, cand.source)
-                break
-    if headline and headline.isupper() and agreement(record.get("title", ""), [headline]) >= 0.6:
-        # an all-capitals heading is a typographic style; the declared title, which says the
-        # same, has the words' case
-        headline = record["title"]
-    if rules is GENERAL and headline and " | " in headline:
-        # a pipe does not occur in headlines, only before the section or site a template
-        # appends to the printed one too
-        head = headline.split(" | ")[0].strip()
-        headline = head if len(head.split()) >= 2 else headline
-    if rules is GENERAL and headline and headline != record.get("title"):
-        # the printed headline, confirmed by the declared titles, beats an SEO title
-        put("title", headline, "html:h1")
+    title, title_source, anchor = _choose_title(root, url, meta, site, rules, site_names)
+    if title and title_source:
+        put("title", title, title_source)
 
     for name in SCALAR_FIELDS:
         for cand in _ordered(name, meta, site, rules):

@@ -24,6 +24,7 @@ _DATE_WORDS = re.compile(r"\bposted\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|s
 _WORD = re.compile(r"\w+", re.UNICODE)
 _LABEL_PREFIX = re.compile(r"\w+:")
 _OUTSIDE = frozenset({"nav", "footer", "aside", "form"})
+_CONTENT = frozenset({"article", "main"})
 _MAX_CHARS = 300
 _BREAKS = frozenset({"br", "div", "p", "li"})
 # least word F1 with a declared title for an <h1> / an <h2> to be taken as the headline
@@ -49,10 +50,15 @@ def agreement(candidate: str, declared: Iterable[str]) -> float:
 
 
 def _outside_content(el: etree._Element) -> bool:
-    """Inside navigation, a sidebar, a form, a link (logos) or the page-level ``<header>``."""
+    """Inside navigation, a sidebar, a form, a link (logos) or the page-level ``<header>``, and
+    not inside an ``<article>`` or ``<main>`` closer to it."""
     node = el.getparent()
     while node is not None:
         tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _CONTENT:
+            # an unclosed menu or header tag makes the parser nest the whole story inside it;
+            # a heading in the story's own article or main element is the story's
+            return False
         if tag in _OUTSIDE or tag == "a":
             return True
         if tag == "header" and node.getparent() is not None and node.getparent().tag == "body":
@@ -113,6 +119,62 @@ def _trim(text: str, declared: Iterable[str]) -> str:
     return text
 
 
+_QUOTES = str.maketrans("\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f", "\'\'\'\'\"\"\"\"")
+
+
+def declared_form(headline: str, declared: Iterable[str]) -> str:
+    """The declared title's characters for a printed headline that says the same thing: themes
+    curl the quotes of the stored title when they print it, and headings set in capitals or in
+    lower case are a stylesheet's doing, while the metadata keeps what the author typed. Only the
+    quote characters (and, for a heading in one case, the letter case) may differ."""
+    key = headline.translate(_QUOTES)
+    one_case = headline.isupper() or headline.islower()
+    for title in declared:
+        other = title.translate(_QUOTES)
+        if other == key or one_case and other.casefold() == key.casefold():
+            return title
+    return headline
+
+
+def _mentions(text: str, declared: Iterable[str]) -> bool:
+    """Whether ``text`` quotes a declared title inside more words of its own ("15 Replies to
+    "Post title"", "More on Post title"): a heading about the post, such as the comments' header,
+    not the post's headline."""
+    if agreement(text, declared) >= 0.99:
+        return False
+    folded = text.casefold()
+    for title in declared:
+        title = title.casefold()
+        if len(words(title)) >= 3 and title in folded and len(folded.replace(title, " ").split()) >= 2:
+            return True
+    return False
+
+
+_NAME_SEPARATOR = re.compile(r"\s*[|:\-–—·»]+\s*$|^\s*[|:\-–—·»]+\s*")
+
+
+def names_in_titles(declared: Iterable[str]) -> set[str]:
+    """Site names that the declared titles reveal: when one declared title is another plus a part
+    set off by a separator ("Blog Name: Post title" next to "Post title"), that part names the
+    site, whatever its wording (lower-cased)."""
+    titles = {t for t in declared if t}
+    found: set[str] = set()
+    for whole in titles:
+        for part in titles:
+            if part == whole or len(part) >= len(whole):
+                continue
+            if whole.startswith(part):
+                rest = whole[len(part):]
+            elif whole.endswith(part):
+                rest = whole[: len(whole) - len(part)]
+            else:
+                continue
+            name = _NAME_SEPARATOR.sub("", rest).strip()
+            if name and name != rest.strip() and len(name.split()) <= 5:
+                found.add(name.casefold())
+    return found
+
+
 def find_headline(
     root: etree._Element, declared: list[str], site_names: Iterable[str] = ()
 ) -> tuple[str | None, etree._Element | None]:
@@ -123,12 +185,19 @@ def find_headline(
     closely, for blogs whose ``<h1>`` is the blog's name and whose post title is an ``<h2>``.
     """
     names = {normalize_text(n).casefold() for n in site_names if n}
+    inferred = names_in_titles(declared) - names
+    # a heading that is a name the titles reveal still marks where the page's top is, as the
+    # anchor of last resort for the date and byline searches
+    logos: list[etree._Element] = []
 
     def headings(tag: str, limit: int) -> list[tuple[str, etree._Element]]:
         found: list[tuple[str, etree._Element]] = []
         for el in root.iter(tag):
             text = heading_text(el)
             if not text or len(text) > _MAX_CHARS or text.casefold() in names or _outside_content(el):
+                continue
+            if text.casefold() in inferred:
+                logos.append(el)
                 continue
             found.append((text, el))
             if len(found) >= limit:
@@ -150,11 +219,11 @@ def find_headline(
               and item[1] >= _H1_FIT]
     if usable:
         best = max(usable, key=lambda item: (item[1], item[2]))
-        return _trim(best[3], declared), best[4]
+        return declared_form(_trim(best[3], declared), declared), best[4]
     for text, el in headings("h2", 30):
-        if _fit(text, declared) >= _H2_FIT:
-            return _trim(text, declared), el
+        if _fit(text, declared) >= _H2_FIT and not _mentions(text, declared):
+            return declared_form(_trim(text, declared), declared), el
     if not candidates:
-        return None, None
+        return None, logos[0] if logos else None
     top = max(scored, key=lambda item: (item[0], item[2]))
     return None, top[4] if top[0] >= 0.3 else candidates[0][1]

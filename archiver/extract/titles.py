@@ -38,6 +38,22 @@ def host_label(url: str | None) -> str | None:
     return label or None
 
 
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "edu", "ac", "or", "ne", "go"})
+
+
+def domain_label(url: str | None) -> str | None:
+    """The label of the registered domain (``developers.slashdot.org`` -> ``slashdot``,
+    ``www.bbc.co.uk`` -> ``bbc``): a subdomain names a section or an edition, the domain the site."""
+    label = host_label(url)
+    if not label:
+        return None
+    host = (urlsplit(url or "").hostname or "").lower()
+    parts = host.split(".")
+    if len(parts) >= 3 and parts[-2] in _SECOND_LEVEL and len(parts[-1]) == 2:
+        parts = parts[:-1]
+    return parts[-2] if len(parts) >= 2 else label
+
+
 def _is_site_name(part: str, names: Iterable[str], label: str | None) -> bool:
     squashed = _squash(part)
     if not squashed:
@@ -49,7 +65,9 @@ def _is_site_name(part: str, names: Iterable[str], label: str | None) -> bool:
         squashed_label = _squash(label)
         if squashed == squashed_label:
             return True
-        if squashed.startswith(squashed_label) and len(part.split()) <= 3:
+        # "Caymancompass News" is the site; "Signal #18" after the name is an issue's title
+        if (squashed.startswith(squashed_label) and len(part.split()) <= 3
+                and not any(ch.isdigit() for ch in squashed[len(squashed_label):])):
             return True
     return False
 
@@ -69,6 +87,9 @@ def strip_site_name(
         title = pattern.sub("", title).strip()
     names = [n for n in site_names if n]
     label = host_label(url)
+    domain = domain_label(url)
+    if domain and domain != label:
+        names.append(domain)
     for sep in SEPARATORS:
         if sep in title:
             head, _, tail = title.rpartition(sep)
@@ -103,3 +124,33 @@ def strip_trailing_label(title: str) -> str:
                 return head.strip()
             return title
     return title
+
+
+_MOJIBAKE = re.compile("[\u0080-\u009f]|\u00e2\u20ac|\u00c3[\u0080-\u00bf]")
+
+
+def repair_mojibake(text: str) -> str:
+    """``text`` with UTF-8 that was decoded as Latin-1 or Windows-1252 put right ("Investorâ\\x80\\x99s"
+    -> "Investor’s"). Only when the tell-tale pairs are present and the whole text re-decodes as
+    UTF-8, so a title that merely contains "Ã" is kept."""
+    if not _MOJIBAKE.search(text):
+        return text
+    for codec in ("latin-1", "cp1252"):
+        try:
+            return text.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+    return text
+
+
+_FULLWIDTH = re.compile("[\uff01-\uff5e]")
+# scripts whose text is set with full-width punctuation on purpose
+_EAST_ASIAN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def fold_fullwidth(text: str) -> str:
+    """``text`` with full-width forms of ASCII ("Work？") made ASCII when it has no Chinese,
+    Japanese or Korean in it: in a Latin-script title they are an input method's leftovers."""
+    if not _FULLWIDTH.search(text) or _EAST_ASIAN.search(text):
+        return text
+    return _FULLWIDTH.sub(lambda m: chr(ord(m.group()) - 0xFEE0), text)
