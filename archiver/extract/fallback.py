@@ -69,15 +69,54 @@ def _drop_furniture(text: str) -> str:
     return "\n\n".join(kept)
 
 
-def _resiliparse_text(html: str) -> str | None:
-    """resiliparse's main-content text in the archive's paragraph format, or ``None``."""
+# a class or id token naming a reader-comment section or one comment ("comments-area",
+# "comment-list", "wp-block-comments", "disqus_thread", WordPress's "respond" form)
+_COMMENT_WORDS = frozenset({"comment", "comments", "commentlist", "respond", "disqus"})
+# ... unless it names a control or counter that sits in the article (a comment-count link)
+_COMMENT_CONTROLS = frozenset({"count", "link", "links", "button", "icon", "indicator", "toggle",
+                               "has", "no", "enabled", "open", "closed"})
+_TOKEN_PARTS = re.compile(r"[-_]+")
+
+
+def _names_comments(value: str | None) -> bool:
+    """Whether a class/id value names a comment section (see ``_COMMENT_WORDS``)."""
+    for token in (value or "").lower().split():
+        parts = set(_TOKEN_PARTS.split(token))
+        if parts & _COMMENT_WORDS and not parts & _COMMENT_CONTROLS:
+            return True
+    return False
+
+
+def _drop_comments(tree: object, keep: str) -> None:
+    """Remove reader-comment sections from resiliparse's tree.
+
+    resiliparse's main-content mode keeps comment threads, which on blogs and forums are often
+    several times the story's length; trafilatura drops them. A section holding ``keep`` (the
+    start of trafilatura's text, so the story itself) is never removed, whatever its class says.
+    """
+    body = getattr(tree, "body", None)
+    if body is None:
+        return
+    for node in body.query_selector_all("[class*=omment], [id*=omment], #respond, [id*=disqus]"):
+        if not (_names_comments(node.getattr("class")) or _names_comments(node.getattr("id"))):
+            continue
+        if keep and keep in node.text:
+            continue
+        node.decompose()
+
+
+def _resiliparse_text(html: str, keep: str = "") -> str | None:
+    """resiliparse's main-content text in the archive's paragraph format, or ``None``; comment
+    sections not holding ``keep`` are left out."""
     try:
         from resiliparse.extract.html2text import extract_plain_text
         from resiliparse.parse.html import HTMLTree
     except ImportError:  # pragma: no cover - dependency declared in pyproject
         return None
     try:
-        raw = extract_plain_text(HTMLTree.parse(html), main_content=True, list_bullets=False,
+        tree = HTMLTree.parse(html)
+        _drop_comments(tree, keep)
+        raw = extract_plain_text(tree, main_content=True, list_bullets=False,
                                  alt_texts=False, links=False)
     except Exception as exc:  # a third-party parser must never break extraction
         log.debug("resiliparse failed: %s", exc)
@@ -141,6 +180,13 @@ def _standalone(container: etree._Element) -> lxml_html.HtmlElement:
     return doc
 
 
+def _opening(text: str | None) -> str:
+    """The first words of ``text``'s first line: a string the story's own section contains."""
+    if not text:
+        return ""
+    return text.split("\n", 1)[0][:40].strip()
+
+
 def general_body(html: str, url: str | None, root: etree._Element | None = None,
                  anchor: etree._Element | None = None) -> tuple[str | None, str]:
     """Main text of a page no family describes, and its provenance label.
@@ -161,7 +207,7 @@ def general_body(html: str, url: str | None, root: etree._Element | None = None,
         # the WCXB dev pages every pick resiliparse replaced was, and skipping resiliparse
         # elsewhere saves its whole second parse of the page
         return _drop_furniture(primary) or None, "fallback:trafilatura"
-    backup = _resiliparse_text(html)
+    backup = _resiliparse_text(html, _opening(primary))
     if backup and (not primary or len(primary) < _TRUNCATED * len(backup)):
         return _drop_furniture(backup) or None, "fallback:resiliparse"
     if primary:
