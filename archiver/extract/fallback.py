@@ -63,10 +63,42 @@ _FURNITURE = re.compile(
 )
 
 
+# a block of at least this many consecutive paragraphs (and characters) that repeats an earlier
+# block word for word is a second copy of the same markup (a mobile and a desktop version of the
+# story, a tabbed and an expanded one), not new text
+_REPEAT_PARAGRAPHS = 4
+_REPEAT_CHARS = 800
+
+
+def _repeated_runs(keys: list[str]) -> set[int]:
+    """Indexes of paragraphs that belong to a run repeating, in order, an earlier run."""
+    first: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
+    dropped: set[int] = set()
+    i = 0
+    while i < len(keys):
+        j = first[keys[i]]
+        run = 0
+        while j < i and i + run < len(keys) and j + run < i and keys[i + run] == keys[j + run]:
+            run += 1
+        if run >= _REPEAT_PARAGRAPHS and sum(map(len, keys[i:i + run])) >= _REPEAT_CHARS:
+            dropped.update(range(i, i + run))
+            i += run
+        else:
+            i += 1
+    return dropped
+
+
 def _drop_furniture(text: str) -> str:
-    """``text`` without paragraphs that are only a share prompt, "Read more" or similar."""
-    kept = [p for p in text.split("\n\n") if not _FURNITURE.match(p.strip())]
-    return "\n\n".join(kept)
+    """``text`` without paragraphs that are only a share prompt, "Read more" or similar, and
+    without second copies of a block of paragraphs (see ``_REPEAT_PARAGRAPHS``).
+
+    Single repeated paragraphs stay: a story may repeat a caption, credit or refrain on purpose.
+    """
+    paragraphs = [p for p in text.split("\n\n") if not _FURNITURE.match(p.strip())]
+    dropped = _repeated_runs([" ".join(p.split()).casefold() for p in paragraphs])
+    return "\n\n".join(p for i, p in enumerate(paragraphs) if i not in dropped)
 
 
 # a class or id token naming a reader-comment section or one comment ("comments-area",
