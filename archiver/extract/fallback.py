@@ -201,6 +201,49 @@ def content_container(root: etree._Element, anchor: etree._Element | None = None
     return best[1] if best else None
 
 
+# collapsed story sections: an accordion or tab panel hidden until a reader opens it
+_HIDDEN = etree.XPath("//*[contains(@style, 'none') or @hidden or @aria-hidden='true']")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+_COLLAPSIBLE = re.compile(r"accordion|collaps|expand|toggle|faq|tab-?panel", re.IGNORECASE)
+# a hidden panel is opened only when it holds at least this much paragraph text
+_PANEL_CHARS = 200
+
+
+def _is_panel(el: etree._Element) -> bool:
+    """Whether hidden ``el`` is a collapsed panel of the page's own text: it or one of its
+    nearest ancestors is named as an accordion/collapsible/FAQ/tab panel, and it holds prose."""
+    hidden = (_HIDDEN_STYLE.search(el.get("style") or "") or el.get("hidden") is not None
+              or el.get("aria-hidden") == "true")
+    if not hidden:
+        return False
+    named = any(
+        a.get("role") == "tabpanel"
+        or _COLLAPSIBLE.search(f"{a.get('class') or ''} {a.get('id') or ''}")
+        for a in [el, *list(el.iterancestors())[:3]]
+    )
+    return named and _p_chars(el) >= _PANEL_CHARS
+
+
+def _open_panels(doc: etree._Element) -> bool:
+    """Unhide collapsed panels (see ``_is_panel``) in ``doc``; whether any was found.
+
+    trafilatura drops every element styled ``display:none``, which is right for modals and
+    templates but loses FAQ answers and step-by-step sections that pages fold into accordions
+    (the dev set's truth keeps them). Only panels named as such are opened: a hidden modal or
+    template block with paragraph text stays hidden.
+    """
+    panels = [el for el in _HIDDEN(doc) if _is_panel(el)]
+    for el in panels:
+        style = _HIDDEN_STYLE.sub("", el.get("style") or "")
+        if style.strip(" ;"):
+            el.set("style", style)
+        else:
+            el.attrib.pop("style", None)
+        el.attrib.pop("hidden", None)
+        el.attrib.pop("aria-hidden", None)
+    return bool(panels)
+
+
 def _standalone(container: etree._Element) -> lxml_html.HtmlElement:
     """A document holding only a copy of ``container``, which trafilatura can take as a whole
     page (it reads no metadata here, so the ``<head>`` and its scripts are left behind)."""
@@ -232,7 +275,15 @@ def general_body(html: str, url: str | None, root: etree._Element | None = None,
     if root is not None:
         total = paragraph_chars(root)
         container = content_container(root, anchor, total)
-        source = _standalone(container) if container is not None else root
+        if container is not None:
+            source = _standalone(container)
+            _open_panels(source)
+        elif any(_is_panel(el) for el in _HIDDEN(root)):
+            # the caller's tree stays as parsed: the panels are opened in a copy
+            source = copy.deepcopy(root)
+            _open_panels(source)
+        else:
+            source = root
     primary = fallback_body(source, url)
     if primary and root is not None and len(primary) >= max(_SHORT, _PARAGRAPH_SHARE * total):
         # a truncated pick is short, absolutely or against the page's own paragraph text; on
