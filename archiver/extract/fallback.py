@@ -255,6 +255,31 @@ def _standalone(container: etree._Element) -> lxml_html.HtmlElement:
     return doc
 
 
+_WORDS = re.compile(r"\w+")
+# a prose paragraph: at least this long and ending like a sentence
+_PROSE_CHARS = 100
+_SENTENCE_END = (".", "!", "?", ":", '"', "\u201d", ")")
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORDS.findall(text.lower()))
+
+
+def _added_prose(primary: str, backup: str) -> int:
+    """Characters of prose paragraphs in ``backup`` that ``primary`` does not contain.
+
+    When resiliparse finds at least as much new running prose as trafilatura kept in all, the
+    trafilatura pick is a fragment of the story even if it is not short against the whole of
+    resiliparse's text (which also counts the short lines of menus and lists).
+    """
+    kept = _words(primary)
+    return sum(
+        len(p) for p in backup.split("\n\n")
+        if len(p) >= _PROSE_CHARS and p.rstrip().endswith(_SENTENCE_END)
+        and _words(p) not in kept
+    )
+
+
 def _opening(text: str | None) -> str:
     """The first words of ``text``'s first line: a string the story's own section contains."""
     if not text:
@@ -291,7 +316,8 @@ def general_body(html: str, url: str | None, root: etree._Element | None = None,
         # elsewhere saves its whole second parse of the page
         return _drop_furniture(primary) or None, "fallback:trafilatura"
     backup = _resiliparse_text(html, _opening(primary))
-    if backup and (not primary or len(primary) < _TRUNCATED * len(backup)):
+    if backup and (not primary or len(primary) < _TRUNCATED * len(backup)
+                   or _added_prose(primary, backup) >= len(primary)):
         return _drop_furniture(backup) or None, "fallback:resiliparse"
     if primary:
         return _drop_furniture(primary) or None, "fallback:trafilatura"
