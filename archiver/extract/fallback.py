@@ -119,22 +119,39 @@ def _names_comments(value: str | None) -> bool:
     return False
 
 
+# what may name a comment section; the selector is evaluated by resiliparse itself
+_COMMENT_SELECTOR = "[class*=omment], [id*=omment], #respond, [id*=disqus]"
+_COMMENT_STEMS = (("omment", "o-mment"), ("respond", "re-spond"), ("disqus", "dis-qus"))
+# at most this many candidate elements are looked at per page
+_COMMENT_LOOKS = 60
+
+
 def _drop_comments(tree: object, keep: str) -> None:
     """Remove reader-comment sections from resiliparse's tree.
 
     resiliparse's main-content mode keeps comment threads, which on blogs and forums are often
     several times the story's length; trafilatura drops them. A section holding ``keep`` (the
     start of trafilatura's text, so the story itself) is never removed, whatever its class says.
+    The first match is taken again after each step (reading many elements of one resiliparse
+    result list is slow); an element kept gets its names defused so that the search moves on.
     """
     body = getattr(tree, "body", None)
     if body is None:
         return
-    for node in body.query_selector_all("[class*=omment], [id*=omment], #respond, [id*=disqus]"):
-        if not (_names_comments(node.getattr("class")) or _names_comments(node.getattr("id"))):
+    for _ in range(_COMMENT_LOOKS):
+        node = body.query_selector(_COMMENT_SELECTOR)
+        if node is None:
+            return
+        named = _names_comments(node.getattr("class")) or _names_comments(node.getattr("id"))
+        if named and not (keep and keep in node.text):
+            node.decompose()
             continue
-        if keep and keep in node.text:
-            continue
-        node.decompose()
+        for attr in ("class", "id"):
+            value = node.getattr(attr)
+            if value:
+                for stem, defused in _COMMENT_STEMS:
+                    value = value.replace(stem, defused)
+                node.setattr(attr, value)
 
 
 def _resiliparse_text(html: str, keep: str = "") -> str | None:
