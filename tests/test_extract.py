@@ -478,3 +478,15 @@ def test_added_prose_counts_only_new_sentences() -> None:
     extra = "A second long paragraph tells the rest of the story with many more details here."
     backup = "\n\n".join([_STORY, "Menu", extra * 2])
     assert _added_prose(primary, backup) == len(extra * 2)
+
+
+def test_closing_furniture_after_a_related_heading_is_cut() -> None:
+    from archiver.extract.fallback import _drop_furniture
+
+    story = [f"Paragraph {i} of the story, " + "with plenty of words in it " * 6 for i in range(4)]
+    teasers = ["Related posts", "Another story title", "Yet another story title"]
+    assert _drop_furniture("\n\n".join(story + teasers)) == "\n\n".join(story)
+    # near the top the same heading introduces a section of the story: nothing is cut
+    early = ["Intro.", "Related reading", *story]
+    assert _drop_furniture("\n\n".join(early)).endswith(story[-1])
+    assert "Related reading" in _drop_furniture("\n\n".join(early))

@@ -90,13 +90,47 @@ def _repeated_runs(keys: list[str]) -> set[int]:
     return dropped
 
 
+# a heading that opens the page's closing furniture: teasers of other articles, feedback and
+# comment prompts. Everything from it on is dropped when it comes after half of the text (a
+# "Related" heading near the top is more likely a section of the story itself).
+_TAIL_MARKER = re.compile(
+    r"^(?:related(?: posts?| articles?| stories| content| reading| resources)?|"
+    r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)(?: the following)?"
+    r"(?: topics as well)?|you['’]ll also (?:like|love|enjoy)(?:\.\.\.)?|"
+    r"more from [\w .&'’-]{1,40}|read (?:this )?next|recent (?:articles|posts|stories)|"
+    r"recommended(?: for you| articles| reading)?|also read|"
+    r"popular (?:posts|articles|stories)|latest (?:posts|articles|news|stories)|keep reading|"
+    r"more (?:articles|stories|posts)(?: like this)?|see more (?:reviews|articles|posts)|"
+    r"trending(?: now)?|similar (?:posts|articles)|"
+    r"was this (?:article|page|post) helpful\??|did you find this (?:content|article) helpful\??|"
+    r"rate this (?:article|post)|how was this (?:issue|article)\??|"
+    r"share this(?: article| post| story)?|leave a (?:comment|reply)|comments?)"
+    r"\s*[:.!…]*$",
+    re.IGNORECASE,
+)
+_TAIL_SHARE = 0.5
+
+
+def _cut_tail(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` up to the first closing-furniture heading (see ``_TAIL_MARKER``) that
+    comes after ``_TAIL_SHARE`` of the text."""
+    total = sum(map(len, paragraphs))
+    seen = 0
+    for i, paragraph in enumerate(paragraphs):
+        if seen >= _TAIL_SHARE * total and _TAIL_MARKER.match(paragraph.strip()):
+            return paragraphs[:i]
+        seen += len(paragraph)
+    return paragraphs
+
+
 def _drop_furniture(text: str) -> str:
-    """``text`` without paragraphs that are only a share prompt, "Read more" or similar, and
-    without second copies of a block of paragraphs (see ``_REPEAT_PARAGRAPHS``).
+    """``text`` without paragraphs that are only a share prompt, "Read more" or similar, without
+    the closing furniture after a "Related posts"-like heading (see ``_cut_tail``) and without
+    second copies of a block of paragraphs (see ``_REPEAT_PARAGRAPHS``).
 
     Single repeated paragraphs stay: a story may repeat a caption, credit or refrain on purpose.
     """
-    paragraphs = [p for p in text.split("\n\n") if not _FURNITURE.match(p.strip())]
+    paragraphs = _cut_tail([p for p in text.split("\n\n") if not _FURNITURE.match(p.strip())])
     dropped = _repeated_runs([" ".join(p.split()).casefold() for p in paragraphs])
     return "\n\n".join(p for i, p in enumerate(paragraphs) if i not in dropped)
 
