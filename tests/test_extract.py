@@ -484,7 +484,7 @@ def test_closing_furniture_after_a_related_heading_is_cut() -> None:
     from archiver.extract.fallback import _drop_furniture
 
     story = [f"Paragraph {i} of the story, " + "with plenty of words in it " * 6 for i in range(4)]
-    teasers = ["Related posts", "Another story title", "Yet another story title"]
+    teasers = ["More from the Daily Planet", "Another story title", "Yet another story title"]
     assert _drop_furniture("\n\n".join(story + teasers)) == "\n\n".join(story)
     # near the top the same heading introduces a section of the story: nothing is cut
     early = ["Intro.", "Related reading", *story]
