@@ -109,6 +109,7 @@ _TAIL_MARKER = re.compile(
     re.IGNORECASE,
 )
 _TAIL_SHARE = 0.5
+_TAIL_MARKER_CHARS = 60  # longer than any of the headings above
 
 
 def _cut_tail(paragraphs: list[str]) -> list[str]:
@@ -117,7 +118,8 @@ def _cut_tail(paragraphs: list[str]) -> list[str]:
     total = sum(map(len, paragraphs))
     seen = 0
     for i, paragraph in enumerate(paragraphs):
-        if seen >= _TAIL_SHARE * total and _TAIL_MARKER.match(paragraph.strip()):
+        if (seen >= _TAIL_SHARE * total and len(paragraph) <= _TAIL_MARKER_CHARS
+                and _TAIL_MARKER.match(paragraph.strip())):
             return paragraphs[:i]
         seen += len(paragraph)
     return paragraphs
@@ -131,7 +133,10 @@ def _drop_furniture(text: str) -> str:
     Single repeated paragraphs stay: a story may repeat a caption, credit or refrain on purpose.
     """
     paragraphs = _cut_tail([p for p in text.split("\n\n") if not _FURNITURE.match(p.strip())])
-    dropped = _repeated_runs([" ".join(p.split()).casefold() for p in paragraphs])
+    if len(set(paragraphs)) == len(paragraphs):  # the usual case: nothing repeats
+        return "\n\n".join(paragraphs)
+    # paragraphs come whitespace-collapsed from ``element_text``/``clean_inline``
+    dropped = _repeated_runs(paragraphs)
     return "\n\n".join(p for i, p in enumerate(paragraphs) if i not in dropped)
 
 
@@ -253,7 +258,7 @@ def content_container(root: etree._Element, anchor: etree._Element | None = None
 
 
 # collapsed story sections: an accordion or tab panel hidden until a reader opens it
-_HIDDEN = etree.XPath("//*[contains(@style, 'none') or @hidden or @aria-hidden='true']")
+_HIDDEN = etree.XPath("//*[@style or @hidden or @aria-hidden]")  # filtered by _is_panel
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 _COLLAPSIBLE = re.compile(r"accordion|collaps|expand|toggle|faq|tab-?panel", re.IGNORECASE)
 # a hidden panel is opened only when it holds at least this much paragraph text
@@ -352,11 +357,9 @@ def general_body(html: str, url: str | None, root: etree._Element | None = None,
         total = paragraph_chars(root)
         container = content_container(root, anchor, total)
         if container is not None:
+            # collapsed panels are opened in the container's copy; on a whole page (when no
+            # container holds the story) the search costs more than the few pages it helps
             source = _standalone(container)
-            _open_panels(source)
-        elif any(_is_panel(el) for el in _HIDDEN(root)):
-            # the caller's tree stays as parsed: the panels are opened in a copy
-            source = copy.deepcopy(root)
             _open_panels(source)
         else:
             source = root
