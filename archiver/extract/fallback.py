@@ -10,7 +10,10 @@ text is short enough for that to be possible). When one ``<article>``/``<main>``
 of the page's paragraph text and the headline, trafilatura gets only that element, which is
 cheaper to clean and score than the whole page. Both run with fixed options and no
 cross-document cache, so the same page always gives the same text. Lines that are page furniture
-(share prompts, "Read more", "Advertisement") are then dropped.
+(share prompts, "Read more", "Advertisement") are then dropped, and so are the teasers after a
+closing "More from ..." heading and a second copy of a repeated block of paragraphs. Before
+trafilatura, collapsed accordion panels of the container are opened (it drops ``display:none``);
+resiliparse's candidate leaves reader-comment sections out.
 """
 
 from __future__ import annotations
@@ -92,7 +95,9 @@ def _repeated_runs(keys: list[str]) -> set[int]:
 
 # a heading that opens the page's closing furniture: teasers of other articles, feedback and
 # comment prompts. Everything from it on is dropped when it comes after half of the text (a
-# "Related" heading near the top is more likely a section of the story itself).
+# "Related" heading near the top is more likely a section of the story itself). Lone lines that
+# ``_FURNITURE`` removes first ("Related posts", "Share this") are not cut points: they also sit
+# between sections of a story (share bars), and cutting at them measured worse on the dev pages.
 _TAIL_MARKER = re.compile(
     r"^(?:related(?: posts?| articles?| stories| content| reading| resources)?|"
     r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)(?: the following)?"
