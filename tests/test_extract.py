@@ -485,3 +485,79 @@ def test_no_scrapy_import_in_extract_package() -> None:
     pattern = re.compile(r"^\s*(from|import)\s+scrapy\b", re.MULTILINE)
     offenders = [p.name for p in PACKAGE.rglob("*.py") if pattern.search(p.read_text("utf-8"))]
     assert not offenders
+
+
+# --- general body fallback ------------------------------------------------------------------------
+
+_STORY = "The council approved the new budget for the district on Monday evening after a long debate."
+
+
+def test_resiliparse_candidate_leaves_comment_sections_out() -> None:
+    from archiver.extract.fallback import _resiliparse_text
+
+    comments = "".join(
+        f"<li class='comment'><p>Reader {i} says this is a long opinion about the budget.</p></li>"
+        for i in range(6)
+    )
+    page = (
+        "<html><body><article><h1>Budget passes</h1>"
+        + f"<p>{_STORY}</p>" * 4
+        + "<a class='comments-link' href='#c'>6 comments</a></article>"
+        + f"<div id='comments' class='comments-area'><ol class='comment-list'>{comments}</ol></div>"
+        + "</body></html>"
+    )
+    text = _resiliparse_text(page, _STORY[:40]) or ""
+    assert "Reader 3" not in text
+    assert "council approved" in text
+    # a section whose name says comments but that holds the story is kept
+    wrapped = f"<html><body><div class='comments-wrap'>{'<p>' + _STORY + '</p>' * 4}</div></body></html>"
+    assert "council approved" in (_resiliparse_text(wrapped, _STORY[:40]) or "")
+
+
+def test_repeated_block_of_paragraphs_is_dropped_once() -> None:
+    from archiver.extract.fallback import _drop_furniture
+
+    block = [f"Paragraph {i}: " + "words of the story " * 12 for i in range(5)]
+    text = "\n\n".join(["Intro line."] + block + ["Between."] + block)
+    kept = _drop_furniture(text).split("\n\n")
+    assert kept == ["Intro line.", *block, "Between."]
+    # a short repeated list (pros and cons of two products) stays
+    short = ["Fast", "Cheap", "Light", "Quiet"]
+    listing = "\n\n".join(["A", *short, "B", *short])
+    assert _drop_furniture(listing) == listing
+
+
+def test_collapsed_accordion_panels_are_opened_but_modals_stay_hidden() -> None:
+    from archiver.extract.fallback import _open_panels
+
+    answer = "<p>" + "The answer explains the rules in full sentences for readers. " * 5 + "</p>"
+    doc = lxml_html.fromstring(
+        "<html><body><div class='faq-accordion'><h3>Question?</h3>"
+        f"<div class='panel' style='display: none'>{answer}</div></div>"
+        f"<div class='newsletter-modal' style='display:none'>{answer}</div></body></html>"
+    )
+    assert _open_panels(doc)
+    panel, modal = doc.xpath("//div[@class='panel']")[0], doc.xpath("//div[@class='newsletter-modal']")[0]
+    assert "display" not in (panel.get("style") or "")
+    assert modal.get("style") == "display:none"
+
+
+def test_added_prose_counts_only_new_sentences() -> None:
+    from archiver.extract.fallback import _added_prose
+
+    primary = _STORY
+    extra = "A second long paragraph tells the rest of the story with many more details here."
+    backup = "\n\n".join([_STORY, "Menu", extra * 2])
+    assert _added_prose(primary, backup) == len(extra * 2)
+
+
+def test_closing_furniture_after_a_related_heading_is_cut() -> None:
+    from archiver.extract.fallback import _drop_furniture
+
+    story = [f"Paragraph {i} of the story, " + "with plenty of words in it " * 6 for i in range(4)]
+    teasers = ["More from the Daily Planet", "Another story title", "Yet another story title"]
+    assert _drop_furniture("\n\n".join(story + teasers)) == "\n\n".join(story)
+    # near the top the same heading introduces a section of the story: nothing is cut
+    early = ["Intro.", "Related reading", *story]
+    assert _drop_furniture("\n\n".join(early)).endswith(story[-1])
+    assert "Related reading" in _drop_furniture("\n\n".join(early))

@@ -10,7 +10,10 @@ text is short enough for that to be possible). When one ``<article>``/``<main>``
 of the page's paragraph text and the headline, trafilatura gets only that element, which is
 cheaper to clean and score than the whole page. Both run with fixed options and no
 cross-document cache, so the same page always gives the same text. Lines that are page furniture
-(share prompts, "Read more", "Advertisement") are then dropped.
+(share prompts, "Read more", "Advertisement") are then dropped, and so are the teasers after a
+closing "More from ..." heading and a second copy of a repeated block of paragraphs. Before
+trafilatura, collapsed accordion panels of the container are opened (it drops ``display:none``);
+resiliparse's candidate leaves reader-comment sections out.
 """
 
 from __future__ import annotations
@@ -63,21 +66,150 @@ _FURNITURE = re.compile(
 )
 
 
+# a block of at least this many consecutive paragraphs (and characters) that repeats an earlier
+# block word for word is a second copy of the same markup (a mobile and a desktop version of the
+# story, a tabbed and an expanded one), not new text
+_REPEAT_PARAGRAPHS = 4
+_REPEAT_CHARS = 800
+
+
+def _repeated_runs(keys: list[str]) -> set[int]:
+    """Indexes of paragraphs that belong to a run repeating, in order, an earlier run."""
+    first: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
+    dropped: set[int] = set()
+    i = 0
+    while i < len(keys):
+        j = first[keys[i]]
+        run = 0
+        while j < i and i + run < len(keys) and j + run < i and keys[i + run] == keys[j + run]:
+            run += 1
+        if run >= _REPEAT_PARAGRAPHS and sum(map(len, keys[i:i + run])) >= _REPEAT_CHARS:
+            dropped.update(range(i, i + run))
+            i += run
+        else:
+            i += 1
+    return dropped
+
+
+# a heading that opens the page's closing furniture: teasers of other articles, feedback and
+# comment prompts. Everything from it on is dropped when it comes after half of the text (a
+# "Related" heading near the top is more likely a section of the story itself). Lone lines that
+# ``_FURNITURE`` removes first ("Related posts", "Share this") are not cut points: they also sit
+# between sections of a story (share bars), and cutting at them measured worse on the dev pages.
+_TAIL_MARKER = re.compile(
+    r"^(?:related(?: posts?| articles?| stories| content| reading| resources)?|"
+    r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)(?: the following)?"
+    r"(?: topics as well)?|you['’]ll also (?:like|love|enjoy)(?:\.\.\.)?|"
+    r"more from [\w .&'’-]{1,40}|read (?:this )?next|recent (?:articles|posts|stories)|"
+    r"recommended(?: for you| articles| reading)?|also read|"
+    r"popular (?:posts|articles|stories)|latest (?:posts|articles|news|stories)|keep reading|"
+    r"more (?:articles|stories|posts)(?: like this)?|see more (?:reviews|articles|posts)|"
+    r"trending(?: now)?|similar (?:posts|articles)|"
+    r"was this (?:article|page|post) helpful\??|did you find this (?:content|article) helpful\??|"
+    r"rate this (?:article|post)|how was this (?:issue|article)\??|"
+    r"share this(?: article| post| story)?|leave a (?:comment|reply)|comments?)"
+    r"\s*[:.!…]*$",
+    re.IGNORECASE,
+)
+_TAIL_SHARE = 0.5
+_TAIL_MARKER_CHARS = 60  # longer than any of the headings above
+
+
+def _cut_tail(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` up to the first closing-furniture heading (see ``_TAIL_MARKER``) that
+    comes after ``_TAIL_SHARE`` of the text."""
+    total = sum(map(len, paragraphs))
+    seen = 0
+    for i, paragraph in enumerate(paragraphs):
+        if (seen >= _TAIL_SHARE * total and len(paragraph) <= _TAIL_MARKER_CHARS
+                and _TAIL_MARKER.match(paragraph.strip())):
+            return paragraphs[:i]
+        seen += len(paragraph)
+    return paragraphs
+
+
 def _drop_furniture(text: str) -> str:
-    """``text`` without paragraphs that are only a share prompt, "Read more" or similar."""
-    kept = [p for p in text.split("\n\n") if not _FURNITURE.match(p.strip())]
-    return "\n\n".join(kept)
+    """``text`` without paragraphs that are only a share prompt, "Read more" or similar, without
+    the closing furniture after a "Related posts"-like heading (see ``_cut_tail``) and without
+    second copies of a block of paragraphs (see ``_REPEAT_PARAGRAPHS``).
+
+    Single repeated paragraphs stay: a story may repeat a caption, credit or refrain on purpose.
+    """
+    paragraphs = _cut_tail([p for p in text.split("\n\n") if not _FURNITURE.match(p.strip())])
+    if len(set(paragraphs)) == len(paragraphs):  # the usual case: nothing repeats
+        return "\n\n".join(paragraphs)
+    # paragraphs come whitespace-collapsed from ``element_text``/``clean_inline``
+    dropped = _repeated_runs(paragraphs)
+    return "\n\n".join(p for i, p in enumerate(paragraphs) if i not in dropped)
 
 
-def _resiliparse_text(html: str) -> str | None:
-    """resiliparse's main-content text in the archive's paragraph format, or ``None``."""
+# a class or id token naming a reader-comment section or one comment ("comments-area",
+# "comment-list", "wp-block-comments", "disqus_thread", WordPress's "respond" form)
+_COMMENT_WORDS = frozenset({"comment", "comments", "commentlist", "respond", "disqus"})
+# ... unless it names a control or counter that sits in the article (a comment-count link)
+_COMMENT_CONTROLS = frozenset({"count", "link", "links", "button", "icon", "indicator", "toggle",
+                               "has", "no", "enabled", "open", "closed"})
+_TOKEN_PARTS = re.compile(r"[-_]+")
+
+
+def _names_comments(value: str | None) -> bool:
+    """Whether a class/id value names a comment section (see ``_COMMENT_WORDS``)."""
+    for token in (value or "").lower().split():
+        parts = set(_TOKEN_PARTS.split(token))
+        if parts & _COMMENT_WORDS and not parts & _COMMENT_CONTROLS:
+            return True
+    return False
+
+
+# what may name a comment section; the selector is evaluated by resiliparse itself
+_COMMENT_SELECTOR = "[class*=omment], [id*=omment], #respond, [id*=disqus]"
+_COMMENT_STEMS = (("omment", "o-mment"), ("respond", "re-spond"), ("disqus", "dis-qus"))
+# at most this many candidate elements are looked at per page
+_COMMENT_LOOKS = 60
+
+
+def _drop_comments(tree: object, keep: str) -> None:
+    """Remove reader-comment sections from resiliparse's tree.
+
+    resiliparse's main-content mode keeps comment threads, which on blogs and forums are often
+    several times the story's length; trafilatura drops them. A section holding ``keep`` (the
+    start of trafilatura's text, so the story itself) is never removed, whatever its class says.
+    The first match is taken again after each step (reading many elements of one resiliparse
+    result list is slow); an element kept gets its names defused so that the search moves on.
+    """
+    body = getattr(tree, "body", None)
+    if body is None:
+        return
+    for _ in range(_COMMENT_LOOKS):
+        node = body.query_selector(_COMMENT_SELECTOR)
+        if node is None:
+            return
+        named = _names_comments(node.getattr("class")) or _names_comments(node.getattr("id"))
+        if named and not (keep and keep in node.text):
+            node.decompose()
+            continue
+        for attr in ("class", "id"):
+            value = node.getattr(attr)
+            if value:
+                for stem, defused in _COMMENT_STEMS:
+                    value = value.replace(stem, defused)
+                node.setattr(attr, value)
+
+
+def _resiliparse_text(html: str, keep: str = "") -> str | None:
+    """resiliparse's main-content text in the archive's paragraph format, or ``None``; comment
+    sections not holding ``keep`` are left out."""
     try:
         from resiliparse.extract.html2text import extract_plain_text
         from resiliparse.parse.html import HTMLTree
     except ImportError:  # pragma: no cover - dependency declared in pyproject
         return None
     try:
-        raw = extract_plain_text(HTMLTree.parse(html), main_content=True, list_bullets=False,
+        tree = HTMLTree.parse(html)
+        _drop_comments(tree, keep)
+        raw = extract_plain_text(tree, main_content=True, list_bullets=False,
                                  alt_texts=False, links=False)
     except Exception as exc:  # a third-party parser must never break extraction
         log.debug("resiliparse failed: %s", exc)
@@ -130,6 +262,49 @@ def content_container(root: etree._Element, anchor: etree._Element | None = None
     return best[1] if best else None
 
 
+# collapsed story sections: an accordion or tab panel hidden until a reader opens it
+_HIDDEN = etree.XPath("//*[@style or @hidden or @aria-hidden]")  # filtered by _is_panel
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+_COLLAPSIBLE = re.compile(r"accordion|collaps|expand|toggle|faq|tab-?panel", re.IGNORECASE)
+# a hidden panel is opened only when it holds at least this much paragraph text
+_PANEL_CHARS = 200
+
+
+def _is_panel(el: etree._Element) -> bool:
+    """Whether hidden ``el`` is a collapsed panel of the page's own text: it or one of its
+    nearest ancestors is named as an accordion/collapsible/FAQ/tab panel, and it holds prose."""
+    hidden = (_HIDDEN_STYLE.search(el.get("style") or "") or el.get("hidden") is not None
+              or el.get("aria-hidden") == "true")
+    if not hidden:
+        return False
+    named = any(
+        a.get("role") == "tabpanel"
+        or _COLLAPSIBLE.search(f"{a.get('class') or ''} {a.get('id') or ''}")
+        for a in [el, *list(el.iterancestors())[:3]]
+    )
+    return named and _p_chars(el) >= _PANEL_CHARS
+
+
+def _open_panels(doc: etree._Element) -> bool:
+    """Unhide collapsed panels (see ``_is_panel``) in ``doc``; whether any was found.
+
+    trafilatura drops every element styled ``display:none``, which is right for modals and
+    templates but loses FAQ answers and step-by-step sections that pages fold into accordions
+    (the dev set's truth keeps them). Only panels named as such are opened: a hidden modal or
+    template block with paragraph text stays hidden.
+    """
+    panels = [el for el in _HIDDEN(doc) if _is_panel(el)]
+    for el in panels:
+        style = _HIDDEN_STYLE.sub("", el.get("style") or "")
+        if style.strip(" ;"):
+            el.set("style", style)
+        else:
+            el.attrib.pop("style", None)
+        el.attrib.pop("hidden", None)
+        el.attrib.pop("aria-hidden", None)
+    return bool(panels)
+
+
 def _standalone(container: etree._Element) -> lxml_html.HtmlElement:
     """A document holding only a copy of ``container``, which trafilatura can take as a whole
     page (it reads no metadata here, so the ``<head>`` and its scripts are left behind)."""
@@ -139,6 +314,38 @@ def _standalone(container: etree._Element) -> lxml_html.HtmlElement:
     body[-1].tail = None
     doc.append(body)
     return doc
+
+
+_WORDS = re.compile(r"\w+")
+# a prose paragraph: at least this long and ending like a sentence
+_PROSE_CHARS = 100
+_SENTENCE_END = (".", "!", "?", ":", '"', "\u201d", ")")
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORDS.findall(text.lower()))
+
+
+def _added_prose(primary: str, backup: str) -> int:
+    """Characters of prose paragraphs in ``backup`` that ``primary`` does not contain.
+
+    When resiliparse finds at least as much new running prose as trafilatura kept in all, the
+    trafilatura pick is a fragment of the story even if it is not short against the whole of
+    resiliparse's text (which also counts the short lines of menus and lists).
+    """
+    kept = _words(primary)
+    return sum(
+        len(p) for p in backup.split("\n\n")
+        if len(p) >= _PROSE_CHARS and p.rstrip().endswith(_SENTENCE_END)
+        and _words(p) not in kept
+    )
+
+
+def _opening(text: str | None) -> str:
+    """The first words of ``text``'s first line: a string the story's own section contains."""
+    if not text:
+        return ""
+    return text.split("\n", 1)[0][:40].strip()
 
 
 def general_body(html: str, url: str | None, root: etree._Element | None = None,
@@ -154,15 +361,22 @@ def general_body(html: str, url: str | None, root: etree._Element | None = None,
     if root is not None:
         total = paragraph_chars(root)
         container = content_container(root, anchor, total)
-        source = _standalone(container) if container is not None else root
+        if container is not None:
+            # collapsed panels are opened in the container's copy; on a whole page (when no
+            # container holds the story) the search costs more than the few pages it helps
+            source = _standalone(container)
+            _open_panels(source)
+        else:
+            source = root
     primary = fallback_body(source, url)
     if primary and root is not None and len(primary) >= max(_SHORT, _PARAGRAPH_SHARE * total):
         # a truncated pick is short, absolutely or against the page's own paragraph text; on
         # the WCXB dev pages every pick resiliparse replaced was, and skipping resiliparse
         # elsewhere saves its whole second parse of the page
         return _drop_furniture(primary) or None, "fallback:trafilatura"
-    backup = _resiliparse_text(html)
-    if backup and (not primary or len(primary) < _TRUNCATED * len(backup)):
+    backup = _resiliparse_text(html, _opening(primary))
+    if backup and (not primary or len(primary) < _TRUNCATED * len(backup)
+                   or _added_prose(primary, backup) >= len(primary)):
         return _drop_furniture(backup) or None, "fallback:resiliparse"
     if primary:
         return _drop_furniture(primary) or None, "fallback:trafilatura"
