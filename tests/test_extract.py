@@ -561,3 +561,33 @@ def test_closing_furniture_after_a_related_heading_is_cut() -> None:
     early = ["Intro.", "Related reading", *story]
     assert _drop_furniture("\n\n".join(early)).endswith(story[-1])
     assert "Related reading" in _drop_furniture("\n\n".join(early))
+
+
+_BLOG_POST = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Field notes from the Mekong</title>
+{assets}</head><body class="blog single-entry">
+<header class="site-header"><a href="/">Field Notes</a></header>
+<main><article><h1>Field notes from the Mekong</h1>
+<p>The survey team spent three weeks following the river south from Luang Prabang, counting fishing boats
+and talking to the families who have worked this stretch of water for generations.</p>
+<p>Catches were lower than the previous season in almost every village, which the fishers put down to the
+timing of the dry season and to the new dams upstream.</p>
+<p>The full data set will be published with the team's report in the spring, alongside the interviews.</p>
+</article></main></body></html>"""
+
+
+def test_blog_body_class_marks_a_listing_only_on_wordpress_pages() -> None:
+    """WordPress uses ``blog`` for its posts index; other systems put it on single posts."""
+    elsewhere = extract(_BLOG_POST.format(assets=""), "https://notes.example.org/mekong-field-notes")
+    assert elsewhere["page_type"] != "listing"
+    assert "Catches were lower" in elsewhere["body"]
+    wordpress = extract(_BLOG_POST.format(assets='<link rel="stylesheet" href="/wp-content/themes/x/style.css">'),
+                        "https://notes.example.org/mekong-field-notes")
+    assert wordpress["page_type"] == "listing" and "body" not in wordpress
+
+
+def test_headline_repeated_as_first_paragraph_is_dropped_whatever_its_quote_style() -> None:
+    from archiver.extract.assemble import _without_title
+
+    body = "Laos\u2019 \u201cgreen\u201d corridor opens\n\nThe corridor links three provinces."
+    assert _without_title(body, "Laos' \"Green\" Corridor Opens") == "The corridor links three provinces."
+    assert _without_title(body, "A different headline") == body

@@ -101,9 +101,18 @@ def _without_title(body: str | None, title: str | None) -> str | None:
     if not body or not title:
         return body
     first, _, rest = body.partition("\n\n")
-    if rest and first.strip().casefold() == title.casefold():
+    if rest and _fold_quotes(first.strip().casefold()) == _fold_quotes(title.casefold()):
         return rest
     return body
+
+
+_QUOTE_STYLE = str.maketrans("\u2018\u2019\u201b\u2032\u201c\u201d\u201e\u2033", "''''" + '""""')
+
+
+def _fold_quotes(text: str) -> str:
+    """``text`` with curly quotes straightened: the printed headline in the body and the chosen title
+    (which may come from the metadata) can differ in quote style alone."""
+    return text.translate(_QUOTE_STYLE)
 
 
 def _valid_timezone(hints: dict[str, Any]) -> str | None:

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 from .rules import Match, PageTypeRule, SiteRules
 
+_WORDPRESS_ASSETS = (
+    "//link[contains(@href, '/wp-content/') or contains(@href, '/wp-includes/')]"
+    " | //script[contains(@src, '/wp-content/') or contains(@src, '/wp-includes/')]"
+)
+
 RULES = SiteRules(
     name="general",
     page_types=(
         PageTypeRule(
             "listing",
-            (Match("body.archive, body.blog, body.category, body.tag, body.search"),),
+            (Match("body.archive, body.category, body.tag, body.search"),),
         ),
+        # WordPress puts ``blog`` on its posts index; other systems put it on blog posts too, so it
+        # marks a listing only on a page that WordPress built
+        PageTypeRule("listing", (Match("body.blog"), Match(_WORDPRESS_ASSETS))),
         PageTypeRule("article", (Match("body.single-post, body.single"),)),
         PageTypeRule("page", (Match("body.page"),)),
     ),
