@@ -19,7 +19,8 @@ What it does, in one run:
    the bottleneck;
 3. runs, alternating (``bare, archiver, [trafilatura], bare, archiver, ...``, ``--repeats`` rounds), each
    contender as its own process with politeness off and the same concurrency, and measures wall time, CPU
-   time and peak RSS of that process (``os.wait4``): pages/s, CPU ms/page, peak RSS;
+   time and peak RSS of that process (``os.wait4``): pages/s, CPU ms/page, peak RSS; and, sampled from
+   ``/proc``, CPU and summed memory (PSS) of the process with its descendants (archiver's extraction workers);
 4. prints every run, the medians, the index-lookup check (per-lookup cost of the incremental index at
    growing sizes, which must not grow with the archive), and as its last line
    ``archiver/bare pages-per-second ratio: <number>``.
@@ -50,6 +51,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -822,6 +824,8 @@ class Result:
     peak_rss_mb: float
     server_cpu_s: float
     detail: str = ""
+    tree_cpu_s: float = 0.0
+    tree_rss_mb: float = 0.0
 
     @property
     def pages_per_s(self) -> float:
@@ -831,20 +835,96 @@ class Result:
     def cpu_ms_per_page(self) -> float:
         return 1000 * self.cpu_s / self.pages if self.pages else float("nan")
 
+    @property
+    def tree_cpu_ms_per_page(self) -> float:
+        return 1000 * self.tree_cpu_s / self.pages if self.pages else float("nan")
 
-def measure(cmd: list[str], cwd: Path, log: Path, server: Server) -> tuple[float, float, float, float, int]:
-    """Run ``cmd`` and return wall s, CPU s (user+system of it and its reaped children), peak RSS MB, server
-    CPU s and the exit code. ``os.wait4`` gives the child's own rusage, so nothing else on the machine counts."""
+
+_PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_stat(pid: int) -> tuple[int, float] | None:
+    """Parent pid and CPU seconds (user + system) of a live process, from ``/proc/<pid>/stat``."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = raw[raw.rindex(")") + 2:].split()  # the command name may hold spaces and parentheses
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def _memory_kb(pid: int) -> int:
+    """The process's proportional set size (PSS): workers forked from one forkserver share most of their pages,
+    and summing plain RSS would count those once per worker. Plain RSS where the kernel gives no PSS."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, IndexError, ValueError):
+        pass
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE_KB
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+class TreeSampler(threading.Thread):
+    """Samples a process and all its descendants every 0.2 s: the peak of their summed memory (PSS), and each
+    descendant's CPU time. ``os.wait4`` sees only the crawl process, but archiver extracts in worker
+    processes (a forkserver's children, never reaped by the crawl process), whose memory and CPU are part
+    of what a crawl costs."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb = 0
+        self.descendant_cpu: dict[int, float] = {}
+        self.done = threading.Event()
+
+    def _descendants(self) -> list[int]:
+        parents: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and (stat := _proc_stat(int(entry.name))):
+                parents.setdefault(stat[0], []).append(int(entry.name))
+        found, todo = [], [self.pid]
+        while todo:
+            children = parents.get(todo.pop(), [])
+            found += children
+            todo += children
+        return found
+
+    def sample(self) -> None:
+        descendants = self._descendants()
+        self.peak_kb = max(self.peak_kb, sum(_memory_kb(p) for p in [self.pid, *descendants]))
+        for pid in descendants:
+            if stat := _proc_stat(pid):
+                self.descendant_cpu[pid] = max(self.descendant_cpu.get(pid, 0.0), stat[1])
+
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            self.sample()
+
+
+def measure(cmd: list[str], cwd: Path, log: Path, server: Server) -> dict[str, float]:
+    """Run ``cmd`` and return its wall s, CPU s and peak RSS MB (``os.wait4``: the process itself), the same for
+    the process with all its descendants (sampled, see ``TreeSampler``), the server's CPU s and the exit code."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPY_")}
     server_before = server.cpu_seconds()
     started = time.perf_counter()
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
+        sampler.done.set()
+        sampler.join()
     wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return (wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, server.cpu_seconds() - server_before,
-            proc.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    rss = usage.ru_maxrss / 1024
+    return {"wall": wall, "cpu": cpu, "rss": rss, "tree_cpu": cpu + sum(sampler.descendant_cpu.values()),
+            "tree_rss": sampler.peak_kb / 1024 or rss, "server_cpu": server.cpu_seconds() - server_before,
+            "code": os.waitstatus_to_exitcode(status)}
 
 
 def run_bare(work: Path, bases: dict[str, str], round_: int, server: Server, mode: str) -> Result:
@@ -858,14 +938,16 @@ def run_bare(work: Path, bases: dict[str, str], round_: int, server: Server, mod
     out = work / f"{mode}-{round_}.jsonl"
     if mode == "trafilatura":
         cmd += ["-o", str(out)]
-    wall, cpu, rss, server_cpu, code = measure(cmd, work, work / f"{mode}-{round_}.log", server)
+    m = measure(cmd, work, work / f"{mode}-{round_}.log", server)
+    code = m["code"]
     data = json.loads(stats.read_text()) if stats.exists() else {}
     pages = int(data.get("item_scraped_count", 0))
     detail = f"exit {code}; responses {data.get('response_received_count', 0)}"
     if code != 0 or not data:
         detail += f"; see {work / f'{mode}-{round_}.log'}"
     out.unlink(missing_ok=True)
-    return Result(mode, round_, pages, wall, cpu, rss, server_cpu, detail)
+    return Result(mode, round_, pages, m["wall"], m["cpu"], m["rss"], m["server_cpu"], detail, m["tree_cpu"],
+                  m["tree_rss"])
 
 
 def run_archiver(work: Path, bases: dict[str, str], round_: int, server: Server) -> Result:
@@ -878,7 +960,8 @@ def run_archiver(work: Path, bases: dict[str, str], round_: int, server: Server)
         cmd += ["--base-url", f"{sources[family]}={base}"]
     for name, value in SHARED_SETTINGS.items():
         cmd += ["-s", f"{name}={value}"]
-    wall, cpu, rss, server_cpu, code = measure(cmd, REPO, work / f"archiver-{round_}.log", server)
+    m = measure(cmd, REPO, work / f"archiver-{round_}.log", server)
+    code = m["code"]
     reports = sorted((run_dir / "runs").glob("*.json"))
     pages = records = 0
     dropped: dict[str, int] = {}
@@ -896,7 +979,8 @@ def run_archiver(work: Path, bases: dict[str, str], round_: int, server: Server)
     if code != 0:
         detail += f"; see {work / f'archiver-{round_}.log'}"
     shutil.rmtree(run_dir, ignore_errors=True)
-    return Result("archiver", round_, pages, wall, cpu, rss, server_cpu, detail)
+    return Result("archiver", round_, pages, m["wall"], m["cpu"], m["rss"], m["server_cpu"], detail, m["tree_cpu"],
+                  m["tree_rss"])
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -962,16 +1046,18 @@ def median_row(results: list[Result], contender: str) -> Result | None:
     return Result(contender, 0, int(statistics.median(r.pages for r in mine)),
                   statistics.median(r.wall_s for r in mine), statistics.median(r.cpu_s for r in mine),
                   statistics.median(r.peak_rss_mb for r in mine), statistics.median(r.server_cpu_s for r in mine),
-                  f"median of {len(mine)}")
+                  f"median of {len(mine)}", statistics.median(r.tree_cpu_s for r in mine),
+                  statistics.median(r.tree_rss_mb for r in mine))
 
 
 def format_row(r: Result, label: str) -> str:
     return (f"{label:<16} {r.pages:>7} {r.wall_s:>8.1f} {r.pages_per_s:>8.1f} {r.cpu_ms_per_page:>9.2f} "
-            f"{r.peak_rss_mb:>8.0f} {r.server_cpu_s:>7.1f}  {r.detail}")
+            f"{r.tree_cpu_ms_per_page:>9.2f} {r.peak_rss_mb:>8.0f} {r.tree_rss_mb:>8.0f} {r.server_cpu_s:>7.1f}  "
+            f"{r.detail}")
 
 
-HEADER = (f"{'contender':<16} {'pages':>7} {'wall s':>8} {'pages/s':>8} {'CPU ms/pg':>9} {'RSS MB':>8} "
-          f"{'srv CPU':>7}  detail")
+HEADER = (f"{'contender':<16} {'pages':>7} {'wall s':>8} {'pages/s':>8} {'CPU ms/pg':>9} {'+workers':>9} "
+          f"{'RSS MB':>8} {'+workers':>8} {'srv CPU':>7}  detail")
 
 
 def bench_size(args: argparse.Namespace, pages: int, base_tmp: Path) -> dict[str, Any]:
@@ -1010,8 +1096,10 @@ def bench_size(args: argparse.Namespace, pages: int, base_tmp: Path) -> dict[str
         print(format_row(m, contender), flush=True)
     return {"pages": pages, "site_bytes": site.bytes_total, "server": server.kind,
             "page_kb": {"min": sizes[0] / 1e3, "median": statistics.median(sizes) / 1e3, "max": sizes[-1] / 1e3},
-            "runs": [asdict(r) | {"pages_per_s": r.pages_per_s, "cpu_ms_per_page": r.cpu_ms_per_page} for r in results],
-            "medians": {c: asdict(m) | {"pages_per_s": m.pages_per_s, "cpu_ms_per_page": m.cpu_ms_per_page}
+            "runs": [asdict(r) | {"pages_per_s": r.pages_per_s, "cpu_ms_per_page": r.cpu_ms_per_page,
+                                  "tree_cpu_ms_per_page": r.tree_cpu_ms_per_page} for r in results],
+            "medians": {c: asdict(m) | {"pages_per_s": m.pages_per_s, "cpu_ms_per_page": m.cpu_ms_per_page,
+                                        "tree_cpu_ms_per_page": m.tree_cpu_ms_per_page}
                         for c, m in medians.items()}}
 
 
@@ -1065,8 +1153,10 @@ def main(argv: list[str] | None = None) -> int:
             a, b = first["medians"].get(contender), last["medians"].get(contender)
             if a and b:
                 growth = b["peak_rss_mb"] / a["peak_rss_mb"]
+                tree = b["tree_rss_mb"] / a["tree_rss_mb"] if a["tree_rss_mb"] else float("nan")
                 print(f"peak RSS {contender}: {a['peak_rss_mb']:.0f} MB at {first['pages']} pages, "
-                      f"{b['peak_rss_mb']:.0f} MB at {last['pages']} pages (x{growth:.2f})")
+                      f"{b['peak_rss_mb']:.0f} MB at {last['pages']} pages (x{growth:.2f}); with its worker "
+                      f"processes {a['tree_rss_mb']:.0f} MB and {b['tree_rss_mb']:.0f} MB (x{tree:.2f})")
     if not args.no_index_check:
         work = Path(tempfile.mkdtemp(prefix="index-check-", dir=base_tmp))
         try:
