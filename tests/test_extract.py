@@ -21,6 +21,7 @@ from archiver.extract import extract
 from archiver.extract.dates import normalize_iso, parse_text_date
 from archiver.extract.dom import parse_html, remove_selected
 from archiver.extract.jsonld import loads_tolerant
+from archiver.extract.pagedates import choose_published, month_first
 from archiver.extract.sites import find_family
 from archiver.extract.text import element_text
 from archiver.extract.titles import fold_fullwidth, repair_mojibake, strip_site_name
@@ -591,3 +592,141 @@ def test_headline_repeated_as_first_paragraph_is_dropped_whatever_its_quote_styl
     body = "Laos\u2019 \u201cgreen\u201d corridor opens\n\nThe corridor links three provinces."
     assert _without_title(body, "Laos' \"Green\" Corridor Opens") == "The corridor links three provinces."
     assert _without_title(body, "A different headline") == body
+
+
+# --- dates on pages no family describes -------------------------------------------------------
+
+DATED_URL = "https://example.org/guides/a-story/"
+STORY = "<p>" + "Words of the story itself. " * 30 + "</p>"
+
+
+def dated_page(head: str = "", top: str = "", after: str = "", lang: str = "en") -> str:
+    return (f'<html lang="{lang}"><head><title>A story about things</title>{head}</head><body>'
+            f'<main><article>{top}<h1>A story about things</h1>{after}{STORY}</article></main>'
+            f'</body></html>')
+
+
+def dated(html: str) -> str | None:
+    return extract(html, DATED_URL).get("published_at")
+
+
+@pytest.mark.parametrize(
+    ("text", "us_order", "expected"),
+    [
+        ("10/31/2024", False, "2024-10-31"),  # only valid month first
+        ("31/10/2024", True, "2024-10-31"),  # only valid day first
+        ("04/09/2024", False, "2024-09-04"),
+        ("04/09/2024", True, "2024-04-09"),
+        ("09.10.2024", True, "2024-09-10"),
+        ("23.07.2025", False, "2025-07-23"),
+        ("2023 Jan 7", False, "2023-01-07"),  # Highwire citation_publication_date
+        ("2019/1/22", False, "2019-01-22"),
+        ("v1.2.2024", False, None),  # a version, not a day
+        ("San Francisco: 23-26 March 2026", False, None),  # an event's range
+        ("Saturday 20 December, 2025", False, "2025-12-20"),
+    ],
+)
+def test_written_days(text: str, us_order: bool, expected: str | None) -> None:
+    assert parse_text_date(text, us_order) == expected
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ('<html lang="en-US">', True),
+        ('<html lang="en">', True),
+        ('<html lang="en"><head><meta property="og:locale" content="en_GB"></head>', False),
+        ('<html lang="en-AU">', False),
+        ('<html lang="fr">', False),
+        ("<html>", False),
+    ],
+)
+def test_month_first_follows_the_locale(markup: str, expected: bool) -> None:
+    assert month_first(parse_html(markup + "<body><p>x</p></body></html>")) is expected
+
+
+def test_page_builder_widget_date_is_the_story_date() -> None:
+    info = ('<div class="elementor-element elementor-widget elementor-widget-post-info">'
+            '<ul><li><span><time>8 Oct 2022</time></span></li></ul></div>')
+    assert dated(dated_page(after=info)) == "2022-10-08"
+    # a builder's post list holds other stories' dates
+    listing = ('<div class="elementor-widget elementor-widget-posts"><article class="elementor-post">'
+               '<div class="elementor-post__meta-data">December 3, 2025</div></article></div>')
+    assert dated(dated_page(after=listing)) is None
+
+
+def test_labelled_date_far_from_the_headline() -> None:
+    filler = "".join(f"<div><span>part {i}</span></div>" for i in range(150))
+    stamp = "<p>Last updated: November 13, 2025</p>"
+    assert dated(dated_page(after=filler + stamp)) == "2025-11-13"
+    assert dated(dated_page(after=filler + "<p>November 13, 2025</p>")) is None
+
+
+def test_date_next_to_the_headline_in_an_aside() -> None:
+    aside = '<aside class="side-col"><p class="article-date">May 25, 2023</p></aside>'
+    assert dated(dated_page(after=aside)) == "2023-05-25"
+
+
+def test_quoted_post_and_teaser_card_dates_are_not_the_story_date() -> None:
+    tweet = ('<blockquote class="twitter-tweet"><p>Quoted.</p>&mdash; Someone '
+             '<a href="https://twitter.com/x/status/1">November 20, 2025</a></blockquote>')
+    assert dated(dated_page(after=tweet)) is None
+    card = ('<div class="c-infohub-link"><span class="c-infohub-link__date">12.18.2025</span>'
+            '<a href="/other">Another story entirely here</a></div>')
+    assert dated(dated_page(after=card)) is None
+
+
+def test_shown_update_beats_a_json_ld_only_first_publication() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": '
+          '"2019-08-14T13:00:00Z", "dateModified": "2025-09-17T00:00:00+00:00"}</script>')
+    shown = '<div class="byline">Updated Sep 17, 2025</div>'
+    assert dated(dated_page(head=ld, after=shown))[:10] == "2025-09-17"
+    # a meta tag stating the first publication too keeps it
+    og = '<meta property="article:published_time" content="2019-08-14T13:00:00+00:00">'
+    assert dated(dated_page(head=ld + og, after=shown))[:10] == "2019-08-14"
+
+
+def test_date_shown_with_and_without_update_label_is_the_revision() -> None:
+    og = '<meta property="article:published_time" content="2016-02-25T23:48:16+00:00">'
+    shown = '<div class="meta">Updated April 1, 2025</div><div class="date">April 1, 2025</div>'
+    assert dated(dated_page(head=og, after=shown))[:10] == "2016-02-25"
+
+
+def test_original_date_before_update_in_one_line() -> None:
+    shown = '<div class="dateline">December 22, 2022 Updated: January 02, 2026</div>'
+    assert dated(dated_page(after=shown)) == "2022-12-22"
+
+
+def test_stamp_a_zone_away_from_the_shown_day_is_kept_as_written() -> None:
+    og = '<meta property="article:published_time" content="2025-07-05T00:04:00+00:00">'
+    shown = '<div class="date">July 4, 2025</div>'
+    assert dated(dated_page(head=og, after=shown)) == "2025-07-05T00:04:00+00:00"
+    # unless the URL files the story under the shown day
+    record = extract(dated_page(head=og, after=shown), "https://example.org/2025/07/04/a-story/")
+    assert record["published_at"] == "2025-07-04"
+
+
+def test_choose_published_without_stamps_uses_every_structured_value() -> None:
+    assert choose_published(["2025-07-05T00:04:00+00:00"], [], [("2025-07-04", False)]) == (
+        "2025-07-05T00:04:00+00:00", "structured")
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        ('<meta name="date" content="March 27, 2025">', "2025-03-27"),
+        ('<meta name="citation_publication_date" content="2023 Jan 7">', "2023-01-07"),
+        ('<meta name="citation_publication_date" content="2019/1/22">', "2019-01-22"),
+        ('<meta name="sailthru.date" content="2024-02-03T10:00:00Z">', "2024-02-03"),
+    ],
+)
+def test_written_days_in_meta_tags(meta: str, expected: str) -> None:
+    assert dated(dated_page(head=meta))[:10] == expected
+
+
+def test_headline_inside_a_page_header_still_anchors_the_date() -> None:
+    html = ('<html lang="en"><head><title>A story about things</title></head><body>'
+            '<header class="site"><div><h1>A story about things</h1>'
+            '<div class="attribution">Published on March 02, 2025</div></div>'
+            f'<main><article>{STORY}</article></main></header></body></html>')
+    assert dated(html) == "2025-03-02"

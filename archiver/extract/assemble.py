@@ -26,6 +26,7 @@ from .language import detect_language
 from .metadata import AUTHOR_ORGANISATION, PAGE_NODE_DATE, clean_values, read_metadata
 from .pagedates import (
     choose_published,
+    date_anchor,
     markup_date,
     meta_published,
     original_date,
@@ -222,12 +223,15 @@ def _general_published(root: etree._Element, anchor: etree._Element | None, meta
     published = [c for c in meta.get("published_at") if isinstance(c.value, str)]
     modified = [c for c in meta.get("modified_at") if isinstance(c.value, str)]
     extra = meta_published(root)
-    shown = visible_dates(root, anchor)
+    titles = [c.value for c in meta.get("title") if isinstance(c.value, str)]
+    shown = visible_dates(root, date_anchor(root, anchor, titles))
     if not shown:
         # with nothing shown, only a date that describes the article counts, not the page's
         published = [c for c in published if c.source != PAGE_NODE_DATE]
+    stamps = [c.value for c in published if c.source.startswith("meta:")] + extra
     value, kind = choose_published(
-        [c.value for c in published] + extra, [c.value for c in modified], shown
+        [c.value for c in published] + extra, [c.value for c in modified], shown, stamps,
+        date_from_url(url),
     )
     saved = {c.value for c in modified if c.source.startswith("meta:")}
     if kind == "structured-modified" and value in saved:

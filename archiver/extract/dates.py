@@ -45,9 +45,17 @@ _MONTHS = {
     for name in names
 }
 _MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
-_DAY_FIRST = re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<y>\d{4})\b")
+# (a day that ends a range, "23-26 March 2026", is not a date of its own)
+_NOT_RANGE_END = r"(?<!\d[-–])(?<!\d [-–] )(?<!\d[-–] )(?<!\d [-–])"
+_DAY_FIRST = re.compile(_NOT_RANGE_END + r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH
+                        + r",?\s+(?P<y>\d{4})\b")
 _MONTH_FIRST = re.compile(r"\b" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})\b")
-_NUMERIC_DMY = re.compile(r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\b")
+# "10/31/2024", "09.10.2024": day and month in an order only the value or the locale tells
+_NUMERIC = re.compile(r"(?<![\w./-])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})"
+                      r"(?![\d/-]|\.\d)")
+# "2019/1/22", "2023 Jan 7" (the scholarly metadata's forms)
+_YEAR_FIRST = re.compile(r"(?<![\d./-])(?P<y>(?:19|20)\d{2})(?:/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/])"
+                         r"|\s+" + _MONTH + r"\s+(?P<d2>\d{1,2})\b)")
 
 
 def parse_offset(value: str | None) -> timezone | None:
@@ -109,11 +117,15 @@ def normalize_iso(value: str | None, default_tz: str | None = None) -> str | Non
     return _format(day, clock, tz)
 
 
-def parse_text_date(text: str | None) -> str | None:
-    """Find a human-written day in visible text ("17 March, 2023", "March 17, 2023", "2/11/2023").
+def parse_text_date(text: str | None, month_first: bool = False) -> str | None:
+    """Find a human-written day in visible text ("17 March, 2023", "March 17, 2023", "2/11/2023",
+    "17.03.2023", "2023 Mar 17", "2023/3/17").
 
     Only the day is returned: visible dates rarely state a zone, and the site rules that call this
-    record their own provenance.
+    record their own provenance. A numeric day whose order is ambiguous ("04/09/2024") is read
+    day first unless ``month_first`` (the page's locale writes the month first, as in the US);
+    one that is only valid in one order ("10/31/2024") is read in that order. Dotted forms follow
+    the same rule: American sites write "09.10.2024" for September 10th too.
     """
     if not text:
         return None
@@ -128,9 +140,22 @@ def parse_text_date(text: str | None) -> str | None:
             found = _safe_day(match["y"], month, match["d"])
             if found:
                 return found
-    match = _NUMERIC_DMY.search(text)
-    if match:
-        return _safe_day(match["y"], match["m"], match["d"])
+    for match in _YEAR_FIRST.finditer(text):
+        if match["mon"]:
+            month = _MONTHS.get(match["mon"].lower())
+            found = _safe_day(match["y"], month, match["d2"]) if month else None
+        else:
+            found = _safe_day(match["y"], match["m"], match["d"])
+        if found:
+            return found
+    for match in _NUMERIC.finditer(text):
+        first, second = int(match["a"]), int(match["b"])
+        if first > 12 or not (month_first or second > 12):
+            found = _safe_day(match["y"], second, first)
+        else:
+            found = _safe_day(match["y"], first, second)
+        if found:
+            return found
     return None
 
 

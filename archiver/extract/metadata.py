@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from .dates import normalize_iso
+from .dates import normalize_iso, parse_text_date
 from .evidence import Evidence
 from .jsonld import (
     ARTICLE_TYPES,
@@ -76,9 +76,11 @@ def absolute(url: str | None, base: str) -> str | None:
     return resolved if resolved.startswith(("http://", "https://")) else None
 
 
-def _first_date(values: list[str], tz: str | None) -> str | None:
+def _first_date(values: list[str], tz: str | None, text: bool = False) -> str | None:
+    """The first value that is a date: ISO 8601, or with ``text`` also a written day ("March 27,
+    2025", "2023 Jan 7", "2019/1/22") as the plain and scholarly vocabularies write them."""
     for value in values:
-        parsed = normalize_iso(value, tz)
+        parsed = normalize_iso(value, tz) or (parse_text_date(value[:80]) if text else None)
         if parsed:
             return parsed
     return None
@@ -152,8 +154,13 @@ def read_metadata(root: etree._Element, url: str, tz: str | None = None) -> Evid
     # a publication date only when the page shows one (see ``assemble``)
     ev.add("published_at", _first_date(text_values(page.get("datePublished")), tz), PAGE_NODE_DATE)
     ev.add("published_at", _first_date(m("datepublished"), tz), "meta:itemprop:datePublished")
-    for key in ("pubdate", "publishdate", "publish-date", "dc.date.issued", "dc.date", "date"):
-        ev.add("published_at", _first_date(m(key), tz), f"meta:{key}")
+    # plain, Dublin Core, scholarly (Highwire ``citation_*``) and analytics (Parse.ly, Sailthru)
+    # vocabularies; their values are often written days rather than ISO stamps
+    for key in ("pubdate", "publishdate", "publish-date", "dc.date.issued", "dcterms.issued",
+                "dc.date", "dcterms.date", "dcterms.created", "date", "citation_publication_date",
+                "citation_date", "citation_online_date", "parsely-pub-date", "sailthru.date",
+                "og:published_time", "og:publish_date"):
+        ev.add("published_at", _first_date(m(key), tz, text=True), f"meta:{key}")
 
     for key in ("article:modified_time", "og:updated_time"):
         ev.add("modified_at", _first_date(m(key), tz), f"meta:{key}")
