@@ -186,6 +186,31 @@ def date_anchor(root: etree._Element, anchor: etree._Element | None,
     return best[1] if best else anchor
 
 
+def _short_text(el: etree._Element) -> str | None:
+    """The text of ``el`` when it is short enough to be a date line (at most ``_MAX_TEXT`` characters
+    once whitespace is collapsed), else ``None``. Reads no further than that limit: an element with
+    few children can still hold the whole story, and the date search meets hundreds of elements."""
+    if len(el) == 0:  # the common leaf: no walk needed
+        text = el.text or ""
+        return text if len(text) <= _MAX_TEXT else _collapsed_short(text)
+    pieces: list[str] = []
+    size, check_at = 0, 4 * _MAX_TEXT
+    for piece in el.itertext():
+        pieces.append(piece)
+        size += len(piece)
+        if size > check_at:  # long already, unless most of it is indentation
+            if _collapsed_short("".join(pieces)) is None:
+                return None
+            check_at = size + 4 * _MAX_TEXT
+    text = "".join(pieces)
+    return text if len(text) <= _MAX_TEXT else _collapsed_short(text)
+
+
+def _collapsed_short(text: str) -> str | None:
+    collapsed = " ".join(text.split())
+    return collapsed if len(collapsed) <= _MAX_TEXT else None
+
+
 def visible_dates(root: etree._Element, anchor: etree._Element | None) -> list[tuple[str, bool]]:
     """Dates shown near ``anchor`` (the headline), nearest first, as ``(date, says_updated)``.
 
@@ -206,16 +231,12 @@ def visible_dates(root: etree._Element, anchor: etree._Element | None) -> list[t
             continue
         distance = abs(position - centre)
         labelled = False
-        if len(el) <= 3:
-            text = el.text_content()
-            if len(text) > _MAX_TEXT:
-                text = " ".join(text.split())
-            labelled = len(text) <= _MAX_TEXT and bool(_LABELLED.match(text))
-        if not hinted and not labelled:
-            if len(el) > 3 or distance > _WINDOW // 2:
-                continue
-            if not _DIGIT.search(text) or len(text) > _MAX_TEXT:
-                continue
+        text = _short_text(el) if len(el) <= 3 else None
+        if text is not None:
+            labelled = bool(_LABELLED.match(text))
+        near_with_digits = text is not None and distance <= _WINDOW // 2 and bool(_DIGIT.search(text))
+        if not hinted and not labelled and not near_with_digits:
+            continue
         parsed = _element_date(el, attributes=hinted, mdy=mdy)
         if not parsed or _foreign(el, keep, loose=labelled or distance <= _ADJACENT):
             continue
