@@ -34,7 +34,7 @@ def shared_pool(processes: int) -> ProcessPoolExecutor:
     page so a crawl that finds nothing pays nothing; the interpreter joins it at exit."""
     if processes not in _POOLS:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["archiver.extract"])
+        context.set_forkserver_preload(["archiver.extract.warm"])
         _POOLS[processes] = ProcessPoolExecutor(
             max_workers=processes, mp_context=context, initializer=_ignore_stop_signals
         )
