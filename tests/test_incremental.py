@@ -222,13 +222,19 @@ def _list(archive: Path, part: Path) -> None:
                                            finished_at="2026-11-28T00:00:01+00:00"))
 
 
-def test_a_part_killed_between_link_and_manifest_is_listed_and_indexed(tmp_path: Path) -> None:
+def _finalised_archive(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """An archive with one part fully finalised (listed and indexed): archive, index and the day's folder."""
     archive, index = tmp_path / "archive", tmp_path / "index.sqlite"
     folder = archive / "source=la" / "date=2026-11-28"
     done = _part_of(folder, "r1-0001.jsonl.gz", 0, 3)
     _list(archive, done)
     with ArchiveIndex(index) as db:
         db.commit_file(done.relative_to(archive).as_posix(), part_records(done))
+    return archive, index, folder
+
+
+def test_a_part_killed_between_link_and_manifest_is_listed_and_indexed(tmp_path: Path) -> None:
+    archive, index, folder = _finalised_archive(tmp_path)
     assert reconcile_source(archive, "la", index=index, spider="embassy") == []  # a consistent archive
     orphan = _part_of(folder, "r1-0002.jsonl.gz", 3, 4)  # linked into place, then the kill
     report = reconcile_source(archive, "la", index=index, spider="embassy")
@@ -243,12 +249,7 @@ def test_a_part_killed_between_link_and_manifest_is_listed_and_indexed(tmp_path:
 
 
 def test_a_part_killed_between_manifest_and_index_is_indexed(tmp_path: Path) -> None:
-    archive, index = tmp_path / "archive", tmp_path / "index.sqlite"
-    folder = archive / "source=la" / "date=2026-11-28"
-    done = _part_of(folder, "r1-0001.jsonl.gz", 0, 3)
-    _list(archive, done)
-    with ArchiveIndex(index) as db:
-        db.commit_file(done.relative_to(archive).as_posix(), part_records(done))
+    archive, index, folder = _finalised_archive(tmp_path)
     listed = _part_of(folder, "r1-0002.jsonl.gz", 3, 4)
     _list(archive, listed)  # listed, then the kill: the index never heard of it
     with ArchiveIndex(index) as db:
