@@ -91,6 +91,46 @@ class Source:
             parts = parts._replace(path=path, query=query)
         return urlunsplit(parts)
 
+    @cached_property
+    def _netlocs(self) -> frozenset[tuple[str, int]]:
+        """(host, port) pairs this source answers on in this run.
+
+        A host counts only on its own port: the port the address gives, else 80 and 443. A URL on another
+        port of the same host is another server (a hostile or stale sitemap can point there) and off-site.
+        """
+        pairs: set[tuple[str, int]] = set()
+        base = urlsplit(self.base_url)
+        base_ports = {base.port} if base.port else {80, 443}
+        for host in (base.hostname, *self.mirrors):
+            pairs |= {(host or "", port) for port in base_ports}
+        canonical = urlsplit(self.canonical_base_url)
+        pairs |= {(canonical.hostname or "", port) for port in ({canonical.port} if canonical.port else {80, 443})}
+        return frozenset(pairs)
+
+    def on_site(self, url: str) -> bool:
+        """True when ``url`` is an http(s) address on this source's own hosts and ports."""
+        try:
+            parts = urlsplit(url)
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:  # an unparsable port ("host:99999", "host:abc")
+            return False
+        return parts.scheme in ("http", "https") and ((parts.hostname or ""), port) in self._netlocs
+
+    def fetch_address(self, url: str) -> str | None:
+        """Where to fetch a same-site ``url`` in this run, or None when it is off-site.
+
+        The registry's own address and the mirrors are mapped to this run's base URL (so a crawl of a local
+        copy never leaves it for the real site), then ``url_rewrites`` are applied.
+        """
+        if not self.on_site(url):
+            return None
+        parts = urlsplit(url)
+        base = urlsplit(self.base_url)
+        if parts.netloc != base.netloc and parts.hostname in (urlsplit(self.canonical_base_url).hostname,
+                                                               *self.mirrors):
+            url = urlunsplit(parts._replace(scheme=base.scheme, netloc=base.netloc))
+        return self.primary_url(url)
+
     def primary_url(self, url: str) -> str:
         """Where to fetch ``url``: a mirror host replaced by this run's base URL, and the registry's
         ``url_rewrites`` applied (e.g. KPL's malformed ``/En/detail.aspx/detail.aspx?id=N``)."""
