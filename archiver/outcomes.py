@@ -50,9 +50,14 @@ def reject(stats: Any, source: str | None, url: str, reason: str, detail: str = 
     note_once(stats, reason, url, detail)
 
 
-def drop(stats: Any, item: Any, reason: str, detail: str = "") -> DropItem:
-    """Count and log a dropped item, and return the DropItem for the pipeline to raise."""
+class Counted(DropItem):
+    """A drop whose outcome is already counted (as a reason, or as ``unchanged``). Any other ``DropItem``
+    (a third-party pipeline's) is counted when Scrapy reports it, so no page leaves without a reason."""
+
+
+def drop(stats: Any, item: Any, reason: str, detail: str = "") -> Counted:
+    """Count and log a dropped item, and return the exception for the pipeline to raise."""
     source = item.get("source") if hasattr(item, "get") else None
     url = (item.get("url") if hasattr(item, "get") else None) or "?"
     reject(stats, source, url, reason, detail)
-    return DropItem(f"{reason}: {url}")
+    return Counted(f"{reason}: {url}")

@@ -19,6 +19,7 @@ from typing import Any
 
 from scrapy.settings import Settings
 
+from archiver.accounting import account
 from archiver.sources import Source
 from archiver.summary import SourceSummary, crawl_report, format_summary, runs_dir, write_report
 
@@ -143,6 +144,8 @@ def source_outcome(crawler: Any, source: str) -> str:
     if reason == "finished":
         if crawler.stats.get_value(f"archiver/source/{source}/discovery/nothing_found"):
             return "failed"
+        if not account(crawler.stats.get_stats(), source).balanced:
+            return "failed"
         return "ok"
     if reason == "source_locked":
         return "locked"
@@ -156,6 +159,7 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
     outcomes: dict[str, str] = {}
     files: list[dict[str, Any]] = []
     leftovers: list[dict[str, Any]] = []
+    accounting: dict[str, Any] = {}
     crawls = []
     for crawler, source in zip(crawlers, sources, strict=True):
         if getattr(crawler, "spider", None) is None or not crawler.spider.sources:
@@ -166,6 +170,7 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
         rows += report["rows"]
         files += report["files"]
         leftovers += report["leftovers"]
+        accounting.update(report["accounting"])
         outcomes[source.name] = source_outcome(crawler, source.name)
         crawls.append({"source": source.name, "finish_reason": report["finish_reason"], "stats": report["stats"]})
     values = set(outcomes.values())
@@ -182,6 +187,7 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
         "sources": [asdict(row) for row in rows],
         "files": files,
         "leftovers": leftovers,
+        "accounting": accounting,
         "crawls": crawls,
     }
     path = runs_dir(settings) / f"{run_id}.json"

@@ -116,11 +116,12 @@ class Source:
             return False
         return parts.scheme in ("http", "https") and ((parts.hostname or ""), port) in self._netlocs
 
-    def fetch_address(self, url: str) -> str | None:
+    def fetch_address(self, url: str, *, rewrite: bool = True) -> str | None:
         """Where to fetch a same-site ``url`` in this run, or None when it is off-site.
 
         The registry's own address and the mirrors are mapped to this run's base URL (so a crawl of a local
-        copy never leaves it for the real site), then ``url_rewrites`` are applied.
+        copy never leaves it for the real site), then ``url_rewrites`` are applied (article URLs only:
+        ``rewrite=False`` for discovery documents).
         """
         if not self.on_site(url):
             return None
@@ -129,7 +130,7 @@ class Source:
         if parts.netloc != base.netloc and parts.hostname in (urlsplit(self.canonical_base_url).hostname,
                                                                *self.mirrors):
             url = urlunsplit(parts._replace(scheme=base.scheme, netloc=base.netloc))
-        return self.primary_url(url)
+        return self.primary_url(url) if rewrite else url
 
     def primary_url(self, url: str) -> str:
         """Where to fetch ``url``: a mirror host replaced by this run's base URL, and the registry's

@@ -17,6 +17,7 @@ from typing import Any
 
 from scrapy import signals
 
+from archiver.accounting import account
 from archiver.archive.manifest import read_manifest
 from archiver.paths import data_dir
 
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 @dataclass
 class SourceSummary:
     name: str
+    discovered: int = 0
     pages: int = 0
     records: int = 0
     archived: int = 0
@@ -37,6 +39,9 @@ class SourceSummary:
     finish_reason: str | None = None
     duration_s: float | None = None
     dropped: dict[str, int] = field(default_factory=dict)
+    not_fetched: dict[str, int] = field(default_factory=dict)
+    # Discovered URLs with no counted outcome (see ``archiver.accounting``): anything but 0 fails the source.
+    unaccounted: int = 0
 
 
 def summarise(stats: dict[str, Any], sources: list[str], archive_dir: Path, run_id: str) -> list[SourceSummary]:
@@ -61,6 +66,10 @@ def summarise(stats: dict[str, Any], sources: list[str], archive_dir: Path, run_
             if rest[1].startswith("http_"):
                 summary.http_errors[rest[1][5:]] = value
     for summary in by_source.values():
+        accounting = account(stats, summary.name)
+        summary.discovered = accounting.discovered
+        summary.not_fetched = accounting.not_fetched
+        summary.unaccounted = accounting.unaccounted
         summary.finish_reason = stats.get("finish_reason")
         summary.duration_s = stats.get("elapsed_time_seconds")
     for entry in read_manifest(archive_dir):
@@ -72,11 +81,11 @@ def summarise(stats: dict[str, Any], sources: list[str], archive_dir: Path, run_
 
 def format_summary(rows: list[SourceSummary]) -> str:
     lines = [
-        f"{'source':<16} {'pages':>6} {'records':>8} {'unchanged':>9} {'revisions':>9} {'files':>6} "
+        f"{'source':<16} {'found':>6} {'pages':>6} {'records':>8} {'unchanged':>9} {'revisions':>9} {'files':>6} "
         f"{'bot-checks':>10}  dropped (reason: count)"
     ]
-    columns = ("pages", "archived", "unchanged", "revisions", "files", "challenges")
-    widths = (6, 8, 9, 9, 6, 10)
+    columns = ("discovered", "pages", "archived", "unchanged", "revisions", "files", "challenges")
+    widths = (6, 6, 8, 9, 9, 6, 10)
     totals: dict[str, int] = defaultdict(int)
     for row in rows:
         dropped = ", ".join(f"{k}: {v}" for k, v in sorted(row.dropped.items())) or "-"
@@ -87,6 +96,13 @@ def format_summary(rows: list[SourceSummary]) -> str:
     if len(rows) > 1:
         cells = " ".join(f"{totals[c]:>{w}}" for c, w in zip(columns, widths, strict=True))
         lines.append(f"{'total':<16} {cells}")
+    for row in rows:
+        if row.not_fetched:
+            lines.append(f"note: {row.name} discovered {sum(row.not_fetched.values())} URL(s) not fetched: "
+                         + ", ".join(f"{k}: {v}" for k, v in sorted(row.not_fetched.items())))
+        if row.unaccounted:
+            lines.append(f"ERROR: {row.name}: {row.unaccounted:+d} discovered URL(s) without a counted outcome; "
+                         "the source fails (see the run report's accounting)")
     blocked = [row for row in rows if row.challenges]
     for row in blocked:
         lines.append(
@@ -157,6 +173,7 @@ def crawl_report(crawler: Any) -> dict[str, Any]:
         "files": [e for e in read_manifest(spider.archive_dir)
                   if e.get("run_id") == spider.run_id and e.get("source") in spider.sources_by_name],
         "leftovers": getattr(spider, "salvage_report", []),
+        "accounting": {s.name: account(stats, s.name).as_dict() for s in spider.sources},
         "stats": {k: v for k, v in stats.items() if not isinstance(v, dict)},
     }
 

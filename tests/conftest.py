@@ -76,7 +76,18 @@ def run_crawl(spider: str, archive: Path, runs: Path, *args: str, timeout: float
     assert len(reports) == 1, f"expected one run report, got {reports}: {proc.stderr[-3000:]}"
     report = json.loads(reports[0].read_text("utf-8"))
     report["_log"] = proc.stderr
+    assert_accounted(report)
     return report
+
+
+def assert_accounted(report: dict[str, Any]) -> None:
+    """Every discovered URL of every source has exactly one counted outcome (``archiver.accounting``)."""
+    assert report.get("accounting"), "the run report carries no accounting"
+    for source, terms in report["accounting"].items():
+        assert terms["balanced"], (source, terms)
+        outcomes = terms["archived"] + terms["unchanged"] + terms["not_stored"]
+        outcomes += sum(terms["dropped"].values()) + sum(terms["not_fetched"].values())
+        assert outcomes == terms["discovered"], (source, terms)
 
 
 def read_archive(archive: Path) -> list[dict[str, Any]]:
@@ -100,6 +111,20 @@ def read_archive(archive: Path) -> list[dict[str, Any]]:
             assert f"source={record['source']}" in entry["path"]
             records.append(record)
     return records
+
+
+def summary_rows(output: str) -> dict[str, dict[str, int]]:
+    """The summary table a crawl or the demo prints, by source name and column header (numbers only)."""
+    lines = output.splitlines()
+    header_at = next(i for i, line in enumerate(lines) if line.startswith("source ") and " pages " in line)
+    headers = lines[header_at].split("dropped")[0].split()[1:]
+    rows: dict[str, dict[str, int]] = {}
+    for line in lines[header_at + 1:]:
+        cells = line.split()
+        if len(cells) < len(headers) + 1 or not all(c.isdigit() for c in cells[1:len(headers) + 1]):
+            break
+        rows[cells[0]] = {h: int(c) for h, c in zip(headers, cells[1:len(headers) + 1], strict=True)}
+    return rows
 
 
 def wait_for(predicate: Any, timeout: float, interval: float = 0.1) -> bool:

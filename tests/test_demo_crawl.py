@@ -16,7 +16,7 @@ import pytest
 from archiver.discovery.sitemaps import parse_sitemap
 from archiver.spiders.embassy import DEFAULT_LISTINGS
 
-from .conftest import DEMO_EXPECTED, REPO, read_archive, run_crawl, start_server, stop_server
+from .conftest import DEMO_EXPECTED, REPO, read_archive, run_crawl, start_server, stop_server, summary_rows
 
 EXPECTED = json.loads(DEMO_EXPECTED.read_text("utf-8"))
 ARTICLES = {a["path"]: a for a in EXPECTED["articles"]}
@@ -55,8 +55,8 @@ def test_demo_command_succeeds_and_prints_a_summary(demo_run: tuple) -> None:
     proc, archive = demo_run
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert f"archive written under {archive}" in proc.stdout
-    row = next(line.split() for line in proc.stdout.splitlines() if line.startswith("la "))
-    pages, records = int(row[1]), int(row[2])
+    row = summary_rows(proc.stdout)["la"]
+    pages, records = row["pages"], row["records"]
     assert records == len(ARTICLES)
     assert pages == len(ARTICLES)  # the 404 is no page: it is counted under dropped
     assert "http_404: 1" in proc.stdout
@@ -162,8 +162,7 @@ def test_a_second_demo_run_archives_nothing_new(demo_run: tuple) -> None:
     again = subprocess.run([sys.executable, "-m", "archiver.cli", "demo", "--archive", str(archive)],
                            cwd=REPO, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr[-3000:]
-    total = next(line.split() for line in again.stdout.splitlines() if line.startswith("total "))
-    assert int(total[2]) == 0 and int(total[3]) == len(before)  # archived, unchanged
+    rows = summary_rows(again.stdout)
+    assert rows["total"]["records"] == 0 and rows["total"]["unchanged"] == len(before)
     assert read_archive(archive) == before
-    la = next(line.split() for line in again.stdout.splitlines() if line.startswith("la "))
-    assert int(la[1]) == 0  # pages fetched: none, every sitemap lastmod was already archived
+    assert rows["la"]["pages"] == 0  # pages fetched: none, every sitemap lastmod was already archived

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import REPO, read_archive, run_crawl, start_server, stop_server
+from .conftest import REPO, read_archive, run_crawl, start_server, stop_server, summary_rows
 
 EXPECTED = json.loads((REPO / "data" / "demo" / "news_expected.json").read_text("utf-8"))["sites"]
 CASES = [(host, article) for host, site in EXPECTED.items() for article in site["articles"]]
@@ -68,8 +68,8 @@ def test_news_record_fields(demo: tuple, host: str, article: dict[str, Any]) -> 
 
 def test_bot_checks_are_counted_and_reported(demo: tuple) -> None:
     proc, _ = demo
-    line = next(line.split() for line in proc.stdout.splitlines() if line.startswith("laotiantimes "))
-    assert int(line[6]) == len(EXPECTED["laotiantimes.com"]["challenges"])  # the bot-checks column
+    row = summary_rows(proc.stdout)["laotiantimes"]
+    assert row["bot-checks"] == len(EXPECTED["laotiantimes.com"]["challenges"])
     assert "note: laotiantimes answered 2 request(s) with a bot check" in proc.stdout
     assert "anubis bot check" in proc.stderr and "cloudflare bot check (HTTP 403)" in proc.stderr
 

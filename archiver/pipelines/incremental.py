@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapy.exceptions import DropItem
-
 from archiver import outcomes
 from archiver.items import Article
 from archiver.paths import state_dir
 from archiver.state.index import ArchiveIndex, index_path
 
 
-class Unchanged(DropItem):
+class Unchanged(outcomes.Counted):
     """Dropped because the archive already holds this exact body."""
 
 

@@ -7,16 +7,20 @@ every article response one of two fates: a ``Page`` item for the pipelines, or a
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 import secrets
-from collections import Counter
+import time
+from collections import Counter, deque
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -31,7 +35,8 @@ from archiver.items import Page
 from archiver.normalise import clean_url
 from archiver.paths import default_archive_dir, sources_dir, state_dir
 from archiver.sources import Source, SourceError, load_registry, resolve
-from archiver.state.index import ArchiveIndex, index_path
+from archiver.state.index import index_path
+from archiver.state.reader import IndexReader
 
 logger = logging.getLogger(__name__)
 
@@ -86,11 +91,26 @@ def parse_limit(value: Any) -> int | None:
     return limit
 
 
+class Candidate(NamedTuple):
+    """An article URL waiting to be requested. Small on purpose: a big sitemap queues 200,000 of them."""
+
+    source: str
+    url: str  # where to fetch it
+    via: str  # the discovery step that found it
+    lastmod: str | None  # the sitemap's lastmod for it, normalised (sitemap entries only)
+    listing_date: str | None  # the date a listing printed beside it
+
+
 class ArchiveSpider(scrapy.Spider):
-    """Base for spiders that archive a kind of source. Subclasses implement ``discover(source)``."""
+    """Base for spiders that archive a kind of source. Subclasses implement the discovery of documents
+    (``begin_discovery``, ``discovery_finished``) and hand the article URLs they find to ``offer``."""
 
     source_kind: ClassVar[str]
     source_argument: ClassVar[str] = "source"
+    # Article requests kept waiting in Scrapy's scheduler. Discovery may find 200,000 URLs at once; they wait
+    # here as small ``Candidate`` tuples and become requests only as the scheduler drains.
+    scheduler_high_water: ClassVar[int] = 64
+    feed_batch: ClassVar[int] = 256
 
     def __init__(
         self,
@@ -120,9 +140,14 @@ class ArchiveSpider(scrapy.Spider):
         self.run_id = run_id or new_run_id(self.started_at)
         self.archive_arg = archive
         self.salvage_report: list[dict[str, Any]] = []
+        self.index: IndexReader | None = None
         self._scheduled: Counter[str] = Counter()
         self._limit_noted: set[str] = set()
-        self._article_urls: set[str] = set()
+        self._seen_urls: set[str] = set()  # article URLs discovered this run (fetch addresses)
+        self._queues: dict[str, deque[Candidate]] = {}
+        self._outbox: deque[Request] = deque()  # discovery documents to request
+        self._in_flight: dict[str, str] = {}  # article request (its ticket) -> source, until its outcome is counted
+        self._wake: asyncio.Event | None = None
 
     def resolve_sources(self, data_dir_setting: str | None = None) -> None:
         """Look the requested names up in the registry of the configured data directory."""
@@ -137,6 +162,7 @@ class ArchiveSpider(scrapy.Spider):
         self.sources = sources
         self.sources_by_name = {s.name: s for s in sources}
         self.allowed_domains = sorted({host for s in sources for host in s.hosts})
+        self._queues = {s.name: deque() for s in sources}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArchiveSpider:
@@ -149,11 +175,11 @@ class ArchiveSpider(scrapy.Spider):
             or default_archive_dir(settings.get("ARCHIVER_DATA_DIR"))
         ).resolve()
         spider.archive_dir = root
-        spider.index = None
         index_file = None
         if settings.getbool("ARCHIVER_INCREMENTAL", True):
             index_file = index_path(state_dir(settings.get("ARCHIVER_STATE_DIR"), settings.get("ARCHIVER_DATA_DIR")))
-            spider.index = ArchiveIndex(index_file)
+            spider.index = IndexReader(index_file)
+        spider.url_length_limit = settings.getint("URLLENGTH_LIMIT", 2083)
         feeds = dict(settings.getdict("FEEDS"))
         feeds.update(
             archive_feeds(
@@ -167,11 +193,19 @@ class ArchiveSpider(scrapy.Spider):
             )
         )
         settings.set("FEEDS", feeds, priority="spider")
+        crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.on_item_error, signal=signals.item_error)
+        crawler.signals.connect(spider.on_item_dropped, signal=signals.item_dropped)
         return spider
 
     # -- discovery --------------------------------------------------------------------------------------
 
     async def start(self):  # type: ignore[override]
+        """Discovery documents as discovery asks for them, then article requests as the scheduler drains.
+
+        Runs until every source's discovery plan is finished and every discovered URL was requested or
+        counted as not fetched, so Scrapy keeps the crawl open while discovery is still working.
+        """
         logger.info(
             "run %s: %d %s source(s)%s%s; archive in %s",
             self.run_id,
@@ -181,86 +215,231 @@ class ArchiveSpider(scrapy.Spider):
             f", at most {self.limit} articles each" if self.limit else "",
             self.archive_dir,
         )
+        self._wake = asyncio.Event()
         for source in self.sources:
-            for request in self.discover(source):
+            self.begin_discovery(source)
+        while True:
+            while self._outbox:
+                yield self._outbox.popleft()
+            articles = await self._next_articles()
+            for request in articles:
                 yield request
+            if self._outbox or articles:
+                continue
+            if self.discovery_finished() and not any(self._queues.values()):
+                return
+            await self._wait_for_work()
 
-    def discover(self, source: Source) -> Iterable[Request]:
+    def begin_discovery(self, source: Source) -> None:
         raise NotImplementedError
+
+    def discovery_finished(self) -> bool:
+        raise NotImplementedError
+
+    def check_stalled_discovery(self, quiet_for: float) -> None:
+        """Called while waiting, with how long Scrapy has had nothing in flight; subclasses give up on
+        discovery documents that Scrapy dropped without a callback."""
+
+    def poke(self) -> None:
+        """Wake ``start()``: discovery queued documents or article URLs."""
+        if self._wake is not None:
+            self._wake.set()
+
+    async def _wait_for_work(self) -> None:
+        assert self._wake is not None
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=0.05)
+        self.check_stalled_discovery(self._quiet_for())
+
+    _quiet_since: float | None = None
+
+    def _quiet_for(self) -> float:
+        """Seconds during which Scrapy has had no request queued or downloading and no response in process."""
+        engine = self.crawler.engine
+        scheduler = engine.scheduler
+        scraper_slot = engine.scraper.slot
+        busy = (
+            bool(engine.downloader.active)
+            or (scheduler is not None and scheduler.has_pending_requests())
+            or (scraper_slot is not None and not scraper_slot.is_idle())
+            or bool(self._outbox)
+        )
+        now = time.monotonic()
+        if busy:
+            self._quiet_since = None
+            return 0.0
+        if self._quiet_since is None:
+            self._quiet_since = now
+        return now - self._quiet_since
+
+    def _room(self) -> int:
+        scheduler = self.crawler.engine.scheduler
+        if scheduler is None:
+            return 0
+        try:
+            pending = len(scheduler)  # type: ignore[arg-type]
+        except TypeError:  # a scheduler without a length: feed only when it is empty
+            pending = self.scheduler_high_water if scheduler.has_pending_requests() else 0
+        return min(self.feed_batch, self.scheduler_high_water - pending)
+
+    async def _next_articles(self) -> list[Request]:
+        """Requests for waiting article URLs, as many as the scheduler has room for, taken from each source in
+        turn; URLs whose sitemap lastmod has not moved since they were archived are counted unchanged instead."""
+        room = self._room()
+        if room <= 0 or not any(self._queues.values()):
+            return []
+        batch: list[Candidate] = []
+        while len(batch) < room and any(self._queues.values()):
+            for queue in self._queues.values():
+                if queue and len(batch) < room:
+                    batch.append(queue.popleft())
+        known: dict[str, str | None] = {}
+        if self.index is not None:
+            keys = [self._index_key(c) for c in batch if c.lastmod]
+            if keys:
+                known = await self.index.lastmods(keys)
+        requests = []
+        for candidate in batch:
+            if candidate.lastmod and known.get(self._index_key(candidate)) == candidate.lastmod:
+                outcomes.count(self.crawler.stats, candidate.source, "unchanged")
+                outcomes.count(self.crawler.stats, candidate.source, "discovery", "skipped_unchanged")
+                continue
+            if self.limit is not None and self._scheduled[candidate.source] >= self.limit:
+                self._over_limit(candidate.source, 1)
+                continue
+            requests.append(self._article_request(candidate))
+        return requests
+
+    def _index_key(self, candidate: Candidate) -> str:
+        return clean_url(self.sources_by_name[candidate.source].canonical_url(candidate.url))
+
+    def _over_limit(self, source: str, count: int) -> None:
+        """Count ``count`` URLs of ``source`` as not fetched over the limit, and everything still waiting too."""
+        waiting = self._queues[source]
+        outcomes.count(self.crawler.stats, source, "not_fetched", "over_limit", value=count + len(waiting))
+        waiting.clear()
+        self._note_limit(source)
+
+    def _note_limit(self, source: str) -> None:
+        if source not in self._limit_noted:
+            self._limit_noted.add(source)
+            logger.info("%s: limit of %d articles reached; the rest is not fetched", source, self.limit)
+
+    def _article_request(self, candidate: Candidate) -> Request:
+        source = self.sources_by_name[candidate.source]
+        hints: dict[str, Any] = {"timezone": source.timezone} if source.timezone else {}
+        if candidate.listing_date:
+            hints["listing_date"] = candidate.listing_date
+        if candidate.lastmod:
+            hints["sitemap_lastmod"] = candidate.lastmod
+        self._scheduled[candidate.source] += 1
+        self._in_flight[candidate.url] = candidate.source
+        outcomes.count(self.crawler.stats, candidate.source, "discovery", "articles", candidate.via)
+        return Request(
+            candidate.url,
+            callback=self.parse_article,
+            errback=self.on_article_error,
+            priority=10,
+            meta={"source": candidate.source, "discovered_via": candidate.via, "hints": hints,
+                  "ticket": candidate.url},
+        )
 
     def is_too_old(self, entry: Entry) -> bool:
         """True when ``since`` is set and the entry's date is known and earlier (unknown dates are fetched)."""
         return bool(self.since and entry.day and entry.day < self.since)
 
-    def article_request(
-        self, source: Source, entry: Entry, via: str, hints: dict[str, Any] | None = None, from_sitemap: bool = False
-    ) -> Request | None:
-        """A request for an article page, or None when it is off-site, too old, already asked for, or over limit."""
-        url = entry.url
-        if self.is_too_old(entry):
-            outcomes.count(self.crawler.stats, source.name, "discovery", "skipped_since")
-            return None
+    def offer(self, source: Source, entry: Entry, address: str | None, *, via: str, article: bool,
+              from_sitemap: bool = False) -> bool:
+        """Count ``entry`` as discovered and queue it, or count why it will not be fetched.
+
+        ``address`` is where it would be fetched (None: off-site or unusable); ``article`` whether that
+        address is one of the source's article URLs. A URL discovered twice in a run counts once. Returns
+        True when the URL was queued.
+        """
+        stats = self.crawler.stats
+        key = address or entry.url
+        if key in self._seen_urls:
+            outcomes.count(stats, source.name, "discovery", "repeated")
+            return False
+        self._seen_urls.add(key)
+        outcomes.count(stats, source.name, "discovered")
         if entry.date_unreadable:
-            outcomes.count(self.crawler.stats, source.name, "discovery", "unparsable_date")
-            outcomes.note_once(self.crawler.stats, "unparsable date", url, f"{via} gave {entry.raw_date!r}")
-        if url in self._article_urls:
-            return None
+            outcomes.count(stats, source.name, "discovery", "unparsable_date")
+            outcomes.note_once(stats, "unparsable date", entry.url, f"{via} gave {entry.raw_date!r}")
+        reason = None
+        if address is None:
+            reason = "offsite"
+        elif not article:
+            reason = "not_article_url"
+        elif len(address) > self.url_length_limit:
+            reason = "url_too_long"
+        elif self.is_too_old(entry):
+            reason = "before_since"
+        if reason:
+            self.not_fetched(source.name, reason, entry.url)
+            return False
+        if self.limit_reached(source):
+            self.not_fetched(source.name, "over_limit", entry.url)
+            self._note_limit(source.name)
+            return False
         lastmod = normal_lastmod(entry.raw_date) if from_sitemap else None
-        if lastmod and self.index is not None and (
-            self.index.lastmod_for_url(clean_url(source.canonical_url(url))) == lastmod
-        ):
-            outcomes.count(self.crawler.stats, source.name, "unchanged")
-            outcomes.count(self.crawler.stats, source.name, "discovery", "skipped_unchanged")
-            return None
-        if self.limit is not None and self._scheduled[source.name] >= self.limit:
-            if source.name not in self._limit_noted:
-                self._limit_noted.add(source.name)
-                logger.info("%s: limit of %d articles reached; discovery stops", source.name, self.limit)
-            return None
-        self._article_urls.add(url)
-        self._scheduled[source.name] += 1
-        outcomes.count(self.crawler.stats, source.name, "discovery", "articles", via)
-        page_hints = dict(hints or {})
-        if entry.day and via == "listing":
-            page_hints.setdefault("listing_date", entry.day.isoformat())
-        if lastmod:
-            page_hints["sitemap_lastmod"] = lastmod
-        return Request(
-            url,
-            callback=self.parse_article,
-            errback=self.on_article_error,
-            priority=10,
-            meta={"source": source.name, "discovered_via": via, "hints": page_hints},
-        )
+        listing_date = entry.day.isoformat() if entry.day and via == "listing" else None
+        self._queues[source.name].append(Candidate(source.name, address, via, lastmod, listing_date))
+        self.poke()
+        return True
+
+    def not_fetched(self, source: str, reason: str, url: str) -> None:
+        """Count a discovered URL that will not be requested, and log it once at debug level (they can be many)."""
+        outcomes.count(self.crawler.stats, source, "not_fetched", reason)
+        outcomes.note_once(self.crawler.stats, f"not fetched ({reason})", url, level=logging.DEBUG)
 
     def limit_reached(self, source: Source) -> bool:
-        return self.limit is not None and self._scheduled[source.name] >= self.limit
+        """True when the source has as many articles requested or waiting as ``limit`` allows."""
+        return self.limit is not None and (
+            self._scheduled[source.name] + len(self._queues[source.name]) >= self.limit)
 
     # -- article responses ------------------------------------------------------------------------------
 
+    def _settle(self, meta: dict[str, Any]) -> bool:
+        """Mark an article request's outcome as counted; False when it already was (or it is not one)."""
+        ticket = meta.get("ticket")
+        return ticket is not None and self._in_flight.pop(ticket, None) is not None
+
     def parse_article(self, response: Response) -> Iterable[Page]:
+        self._settle(response.meta)
         source = response.meta["source"]
+        try:
+            page = self._page(response, source)
+        except Exception as exc:  # a bug here must cost one counted page, never the outcome of the page
+            logger.warning("could not read %s", response.url, exc_info=True)
+            outcomes.reject(self.crawler.stats, source, response.url, "read_error", repr(exc)[:300])
+            return
+        if page is not None:
+            yield page
+
+    def _page(self, response: Response, source: str) -> Page | None:
         stats = self.crawler.stats
         outcomes.count(stats, source, "pages")
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         if not response.body:
             outcomes.reject(stats, source, response.url, "empty_body", f"HTTP {response.status}")
-            return
+            return None
         if content_type and not content_type.startswith(_HTML_TYPES):
             outcomes.reject(stats, source, response.url, "not_html", content_type.split(";")[0])
-            return
+            return None
         if not content_type and not response.body.lstrip()[:512].lower().startswith((b"<!doctype", b"<html")):
             outcomes.reject(stats, source, response.url, "not_html", "no Content-Type and no HTML start")
-            return
+            return None
         challenge = detect_challenge(response.status, response.headers, response.body)
         if challenge:
             self.count_challenge(source, response.url, challenge)
-            return
+            return None
         decoded = decode_html(response.body, content_type)
         if decoded.mismatch:
             outcomes.count(stats, source, "charset_mismatch")
             outcomes.note_once(stats, "charset mismatch", response.url, decoded.mismatch)
-        yield Page(
+        return Page(
             url=response.url,
             html=decoded.text,
             http_status=response.status,
@@ -272,11 +451,30 @@ class ArchiveSpider(scrapy.Spider):
         )
 
     def closed(self, reason: str) -> None:
+        """Count what the crawl ended without: requests never answered and URLs never requested.
+
+        A crawl that finished normally has neither; if it has, Scrapy dropped them without a callback, and
+        they are counted as ``lost`` (the run then fails its accounting). An interrupted or refused crawl
+        counts them as not fetched (``interrupted``): the next run fetches them.
+        """
+        stats = self.crawler.stats
+        finished = reason == "finished"
+        for url, source in list(self._in_flight.items()):
+            if finished:
+                outcomes.reject(stats, source, url, "lost", "Scrapy dropped the request without a callback")
+            else:
+                self.not_fetched(source, "interrupted", url)
+        self._in_flight.clear()
+        for source, queue in self._queues.items():
+            if queue:
+                outcomes.count(stats, source, "not_fetched", "interrupted", value=len(queue))
+                queue.clear()
         if self.index is not None:
             self.index.close()
 
     def on_article_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
+        self._settle(request.meta)
         source = request.meta.get("source")
         if isinstance(failure.value, HttpError):
             response = failure.value.response
@@ -287,6 +485,31 @@ class ArchiveSpider(scrapy.Spider):
         reason, detail = describe_failure(failure)
         outcomes.reject(self.crawler.stats, source, request.url, reason, detail)
 
+    def on_request_dropped(self, request: Request, spider: Any = None) -> None:
+        """Scrapy's scheduler refused a request (its duplicate filter): no callback will come, so count it here."""
+        if self._settle(request.meta):
+            source = request.meta.get("source")
+            if request.url in request.meta.get("redirect_urls", ()):
+                outcomes.reject(self.crawler.stats, source, request.url, "redirect_loop",
+                                "redirected back to an address already fetched")
+            else:
+                self.not_fetched(source, "duplicate", request.url)
+
+    def on_item_error(self, item: Any, response: Any, spider: Any = None, failure: Any = None) -> None:
+        """An item pipeline raised: the page is lost to the archive; count it as dropped with the error."""
+        source = item.get("source") if hasattr(item, "get") else None
+        url = (item.get("url") if hasattr(item, "get") else None) or getattr(response, "url", "?")
+        detail = repr(getattr(failure, "value", failure))[:300]
+        outcomes.reject(self.crawler.stats, source, url, "pipeline_error", detail)
+
+    def on_item_dropped(self, item: Any, response: Any = None, exception: Any = None, spider: Any = None) -> None:
+        """A DropItem our pipelines did not count (a third-party pipeline's): count it under its own reason."""
+        if isinstance(exception, outcomes.Counted):
+            return
+        source = item.get("source") if hasattr(item, "get") else None
+        url = (item.get("url") if hasattr(item, "get") else None) or "?"
+        outcomes.reject(self.crawler.stats, source, url, "pipeline_drop", str(exception)[:300])
+
     def count_challenge(self, source: str, url: str, kind: str, status: int = 200) -> None:
         """A bot check answered instead of the page: counted per source, said clearly, never archived."""
         outcomes.count(self.crawler.stats, source, "challenges")
@@ -295,7 +518,7 @@ class ArchiveSpider(scrapy.Spider):
                         f"{kind} bot check (HTTP {status}); not archived, not bypassed")
 
     def on_discovery_error(self, failure: Failure) -> None:
-        """Count a failed discovery document; subclasses chain to their next discovery method."""
+        """Count a failed discovery document (not an article: it is no term of the accounting identity)."""
         request = failure.request  # type: ignore[attr-defined]
         reason, detail = describe_failure(failure)
         source = request.meta.get("source")

@@ -3,17 +3,25 @@
 Each source has a plan (``archiver.discovery.plan``): sitemap, feed and listing steps in order of preference.
 The engine runs a step, counts what it discovered, and moves to the next step only when the step found
 nothing, or when the step was a feed (a feed carries only the newest posts, so the listings after it are
-walked for the rest). Sitemap entries are gathered across all child sitemaps of a step and requested newest
+walked for the rest). Sitemap entries are gathered across all child sitemaps of a step and offered newest
 first, so ``limit`` keeps a site's most recent posts. ``since`` drops entries whose date (sitemap ``lastmod``,
 feed date, listing date) is older, before any request is made.
+
+A step is finished when every document it asked for is settled, and each document is settled exactly once,
+whatever happens to it: read, failed (errback), refused before it was asked for (off-site, too long, already
+read: a cycle of sitemap indexes), unreadable (its parse raised), or dropped by Scrapy without any callback
+(given up after Scrapy has had nothing in flight for ``ARCHIVER_STALL_SECONDS``). So a bad document costs
+only itself: the step completes, and a step that found nothing falls through to the next method.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from urllib.parse import urlsplit
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
@@ -31,6 +39,7 @@ from archiver.spiders.base import ArchiveSpider
 logger = logging.getLogger(__name__)
 
 Key = tuple[str, int]  # (source name, step index)
+Reader = Callable[[Response, Source, int, DiscoveryStep], None]
 
 
 def newest_first(entries: list[Entry]) -> list[Entry]:
@@ -43,72 +52,187 @@ def path_and_query(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
+@dataclass
+class StepRun:
+    """One discovery step of one source in this run."""
+
+    pending: int = 0  # documents asked for and not yet settled
+    found: int = 0  # on-site article URLs its documents listed (whatever became of them)
+    sitemap_entries: list[Entry] = field(default_factory=list)  # held back to be offered newest first
+
+
 class RegistrySpider(ArchiveSpider):
     """Runs each source's discovery plan; subclasses fix the kind of source and the argument name."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._pending: Counter[Key] = Counter()
-        self._discovered: Counter[Key] = Counter()
-        self._sitemap_entries: defaultdict[Key, list[Entry]] = defaultdict(list)
+        self._steps: dict[Key, StepRun] = {}
+        self._documents: dict[int, Key] = {}  # open documents: id -> step
+        self._document_ids = itertools.count(1)
+        self._documents_seen: dict[str, set[str]] = {}
+        self._finished: set[str] = set()
+        self._stall_noted = False
+
+    @property
+    def stall_seconds(self) -> float:
+        return self.settings.getfloat("ARCHIVER_STALL_SECONDS", 5.0)
 
     # -- the plan ---------------------------------------------------------------------------------------
 
-    def discover(self, source: Source) -> Iterable[Request]:
-        yield from self._run_step(source, 0)
+    def begin_discovery(self, source: Source) -> None:
+        self._documents_seen[source.name] = set()
+        self._start_step(source, 0)
 
-    def _run_step(self, source: Source, index: int) -> Iterator[Request]:
+    def discovery_finished(self) -> bool:
+        return len(self._finished) == len(self.sources)
+
+    def _start_step(self, source: Source, index: int) -> None:
         if index >= len(source.plan):
-            if not sum(v for (name, _), v in self._discovered.items() if name == source.name):
-                outcomes.count(self.crawler.stats, source.name, "discovery", "nothing_found")
-                logger.warning("%s: no articles discovered by any method (%s)", source.name,
-                               ", ".join(s.name for s in source.plan))
+            self._finish_source(source)
             return
-        step = source.plan[index]
-        callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed, "listing": self.parse_listing}[step.method]
-        for url in step.urls:
-            self._pending[(source.name, index)] += 1
-            yield Request(
-                source.base_url + url if url.startswith("/") else url,
-                callback=callback,
-                errback=self.discovery_failed,
-                meta={"source": source.name, "step": index, "step_name": step.name, "listing_page": 1},
-            )
-
-    def _document_done(self, source: Source, index: int) -> Iterator[Request]:
-        """One discovery document of a step is handled; when it was the last, finish the step."""
         key = (source.name, index)
-        self._pending[key] -= 1
-        if self._pending[key] > 0:
-            return
-        step = source.plan[index]
+        self._steps[key] = StepRun()
+        for url in source.plan[index].urls:
+            # A base URL may carry a path (a site served under a folder): plan paths are relative to it.
+            absolute = source.base_url + url if url.startswith("/") else urljoin(source.base_url + "/", url)
+            self._request_document(source, index, absolute, listing_page=1)
+        if not self._steps[key].pending:  # every document was refused before it was asked for
+            self._step_done(source, index)
+
+    def _step_done(self, source: Source, index: int) -> None:
+        step, run = source.plan[index], self._steps[(source.name, index)]
         if step.method == "sitemap":
-            yield from self._schedule(source, newest_first(self._sitemap_entries.pop(key, [])), step)
-        if self._discovered[key]:
-            outcomes.count(self.crawler.stats, source.name, "discovery", "method", step.name)
+            entries, run.sitemap_entries = run.sitemap_entries, []
+            self._offer_entries(source, index, newest_first(entries))
+        stats = self.crawler.stats
+        if run.found:
+            outcomes.count(stats, source.name, "discovery", "method", step.name)
         else:
-            outcomes.count(self.crawler.stats, source.name, "discovery", "failed", step.name)
+            outcomes.count(stats, source.name, "discovery", "failed", step.name)
             logger.info("%s: %s found no articles; trying the next method", source.name, step.name)
-        if not self._discovered[key] or step.method == "feed":
-            yield from self._run_step(source, index + 1)
+        if not run.found or step.method == "feed":
+            self._start_step(source, index + 1)
+        else:
+            self._finish_source(source)
 
-    def _context(self, response_or_request: Response | Request) -> tuple[Source, int, DiscoveryStep]:
-        source = self.sources_by_name[response_or_request.meta["source"]]
-        index = response_or_request.meta["step"]
-        return source, index, source.plan[index]
+    def _finish_source(self, source: Source) -> None:
+        self._finished.add(source.name)
+        if not any(run.found for (name, _), run in self._steps.items() if name == source.name):
+            outcomes.count(self.crawler.stats, source.name, "discovery", "nothing_found")
+            logger.warning("%s: no articles discovered by any method (%s)", source.name,
+                           ", ".join(s.name for s in source.plan))
+        self.poke()
 
-    def discovery_failed(self, failure: Failure) -> Iterator[Request]:
+    # -- documents --------------------------------------------------------------------------------------
+
+    def _request_document(self, source: Source, index: int, url: str, **meta: Any) -> bool:
+        """Ask for a discovery document, or count why not. True when it was asked for."""
+        step = source.plan[index]
+        stats = self.crawler.stats
+        reason = None
+        try:
+            address = source.fetch_address(url, rewrite=False)
+        except ValueError:
+            address = None
+        if address is None:
+            reason = "offsite_document"
+        elif len(address) > self.url_length_limit:
+            reason = "url_too_long"
+        elif address in self._documents_seen[source.name]:
+            outcomes.count(stats, source.name, "discovery", "repeated_documents")
+            outcomes.note_once(stats, "discovery document already read (a cycle or a repeat)", url,
+                               level=logging.INFO)
+            return False
+        if reason is None:
+            callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed,
+                        "listing": self.parse_listing}[step.method]
+            document = next(self._document_ids)
+            try:
+                request = Request(
+                    address, callback=callback, errback=self.discovery_failed, dont_filter=True,
+                    meta={**meta, "source": source.name, "step": index, "step_name": step.name,
+                          "document": document},
+                )
+            except (TypeError, ValueError) as exc:
+                reason = "bad_url"
+                outcomes.note_once(stats, f"{step.name} document unusable", url, str(exc), level=logging.INFO)
+        if reason is not None:
+            outcomes.count(stats, source.name, "discovery", "errors", reason)
+            outcomes.note_once(stats, f"{step.name} document not requested ({reason})", url, level=logging.INFO)
+            return False
+        self._documents_seen[source.name].add(address)  # type: ignore[arg-type]
+        self._documents[document] = (source.name, index)
+        self._steps[(source.name, index)].pending += 1
+        outcomes.count(stats, source.name, "discovery", "documents")
+        self._outbox.append(request)
+        self.poke()
+        return True
+
+    def _settle_document(self, meta: dict[str, Any]) -> Key | None:
+        """The step of a document that was open, now settled; None when it was settled already."""
+        return self._documents.pop(meta.get("document", 0), None)
+
+    def _document_done(self, key: Key) -> None:
+        source = self.sources_by_name[key[0]]
+        run = self._steps[key]
+        run.pending -= 1
+        if run.pending == 0:
+            self._step_done(source, key[1])
+
+    def _read_document(self, response: Response, reader: Reader) -> None:
+        """Run a reader on a document; whatever it does, the document is settled once and its step goes on."""
+        key = self._settle_document(response.meta)
+        if key is None:
+            return
+        source = self.sources_by_name[key[0]]
+        try:
+            if not self._challenged(response, source):
+                reader(response, source, key[1], source.plan[key[1]])
+        except Exception as exc:  # a document we cannot read is one failed document, never a stalled source
+            outcomes.count(self.crawler.stats, source.name, "discovery", "errors", "unreadable")
+            logger.warning("%s: could not read discovery document %s: %r", source.name, response.url, exc,
+                           exc_info=True)
+        finally:
+            self._document_done(key)
+
+    def discovery_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        key = self._settle_document(request.meta)
+        if key is None:
+            return
         self.on_discovery_error(failure)
-        source, index, _ = self._context(failure.request)  # type: ignore[attr-defined]
-        yield from self._document_done(source, index)
+        self._document_done(key)
+
+    def on_request_dropped(self, request: Request, spider: Any = None) -> None:
+        key = self._settle_document(request.meta)
+        if key is None:
+            super().on_request_dropped(request, spider)
+            return
+        outcomes.count(self.crawler.stats, key[0], "discovery", "errors", "dropped_by_scrapy")
+        self._document_done(key)
+
+    def check_stalled_discovery(self, quiet_for: float) -> None:
+        """Give up on documents Scrapy dropped without any callback: nothing is in flight, yet they are open."""
+        if not self._documents or quiet_for < self.stall_seconds:
+            return
+        for document, key in list(self._documents.items()):
+            del self._documents[document]
+            outcomes.count(self.crawler.stats, key[0], "discovery", "errors", "lost")
+            logger.warning("%s: a %s document never came back from Scrapy; going on without it", key[0],
+                           self.sources_by_name[key[0]].plan[key[1]].name)
+            self._document_done(key)
 
     def _challenged(self, response: Response, source: Source) -> bool:
         kind = detect_challenge(response.status, response.headers, response.body)
         if kind:
-            self.count_challenge(source.name, response.url, kind)
+            outcomes.count(self.crawler.stats, source.name, "challenges")
+            outcomes.count(self.crawler.stats, source.name, "challenges", kind)
+            outcomes.count(self.crawler.stats, source.name, "discovery", "errors", "challenge")
+            outcomes.note_once(self.crawler.stats, "challenge", response.url,
+                               f"{kind} bot check instead of a discovery document; not bypassed")
         return bool(kind)
 
-    # -- entries to requests ----------------------------------------------------------------------------
+    # -- entries ----------------------------------------------------------------------------------------
 
     def is_article_url(self, source: Source, url: str) -> bool:
         pattern = source.article_pattern
@@ -117,92 +241,87 @@ class RegistrySpider(ArchiveSpider):
     def default_is_article(self, url: str) -> bool:
         return path_and_query(url) != "/"
 
-    def _keep(self, source: Source, entry: Entry) -> Entry | None:
-        """The entry at its canonical address if it is an article of this source, else None."""
-        if urlsplit(entry.url).hostname not in source.hosts:
-            outcomes.count(self.crawler.stats, source.name, "discovery", "offsite_link")
+    def _address(self, source: Source, url: str) -> str | None:
+        try:
+            return source.fetch_address(url)
+        except Exception:  # a URL no rewrite or parser can use (a bad port, a rewrite that fails on it)
+            outcomes.note_once(self.crawler.stats, "unusable URL", url, level=logging.INFO)
             return None
-        url = source.primary_url(entry.url)
-        if not self.is_article_url(source, url):
-            return None
-        return Entry(url=url, day=entry.day, raw_date=entry.raw_date)
 
-    def _schedule(self, source: Source, entries: list[Entry], step: DiscoveryStep) -> Iterator[Request]:
-        hints = {"timezone": source.timezone} if source.timezone else {}
+    def _offer_entries(self, source: Source, index: int, entries: list[Entry]) -> list[Entry]:
+        """Offer a document's entries; returns those that are on-site article URLs."""
+        step = source.plan[index]
+        articles = []
+        run = self._steps[(source.name, index)]
+        via = "listing" if step.method == "listing" else step.name
         for entry in entries:
-            if self.limit_reached(source):
-                return
-            request = self.article_request(source, entry, step.name if step.method != "listing" else "listing",
-                                           hints, from_sitemap=step.method == "sitemap")
-            if request is not None:
-                yield request
+            address = self._address(source, entry.url)
+            article = address is not None and self.is_article_url(source, address)
+            if step.method == "listing" and not article:
+                # A listing page links to menus, tags and other sites too; only its article links are discovered.
+                outcomes.count(self.crawler.stats, source.name, "discovery", "links_ignored")
+                continue
+            if article:
+                articles.append(entry)
+                run.found += 1
+            self.offer(source, entry, address, via=via, article=article, from_sitemap=step.method == "sitemap")
+        return articles
 
     # -- readers ----------------------------------------------------------------------------------------
 
-    def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        source, index, step = self._context(response)
-        key = (source.name, index)
-        if not self._challenged(response, source):
-            try:
-                parsed = parse_sitemap(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-            except SitemapError as exc:
-                outcomes.count(self.crawler.stats, source.name, "discovery", "invalid_sitemap")
-                outcomes.note_once(self.crawler.stats, f"{step.name} unusable", response.url, str(exc))
-            else:
-                if parsed.malformed:
-                    outcomes.count(self.crawler.stats, source.name, "discovery", "invalid_sitemap")
-                    outcomes.note_once(self.crawler.stats, "malformed sitemap (using the entries before the error)",
-                                       response.url, parsed.malformed)
-                if parsed.kind == "sitemapindex":
-                    yield from self._follow_children(source, index, step, parsed.entries)
-                else:
-                    kept = [e for e in (self._keep(source, e) for e in parsed.entries) if e]
-                    self._discovered[key] += len(kept)
-                    self._sitemap_entries[key].extend(kept)
-        yield from self._document_done(source, index)
+    def parse_sitemap(self, response: Response) -> None:
+        self._read_document(response, self._read_sitemap)
 
-    def _follow_children(
-        self, source: Source, index: int, step: DiscoveryStep, children: list[Entry]
-    ) -> Iterator[Request]:
-        for child in children:
+    def parse_feed(self, response: Response) -> None:
+        self._read_document(response, self._read_feed)
+
+    def parse_listing(self, response: Response) -> None:
+        self._read_document(response, self._read_listing)
+
+    def _read_sitemap(self, response: Response, source: Source, index: int, step: DiscoveryStep) -> None:
+        stats = self.crawler.stats
+        try:
+            parsed = parse_sitemap(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+        except SitemapError as exc:
+            outcomes.count(stats, source.name, "discovery", "invalid_sitemap")
+            outcomes.note_once(stats, f"{step.name} unusable", response.url, str(exc))
+            return
+        if parsed.malformed:
+            outcomes.count(stats, source.name, "discovery", "invalid_sitemap")
+            outcomes.note_once(stats, "malformed sitemap (using the entries before the error)",
+                               response.url, parsed.malformed)
+        if parsed.kind == "urlset":
+            self._steps[(source.name, index)].sitemap_entries.extend(parsed.entries)
+            return
+        for child in parsed.entries:
             if step.follow and not step.follow.search(child.url.split("?")[0]):
                 continue
             if self.is_too_old(child):
-                outcomes.count(self.crawler.stats, source.name, "discovery", "skipped_since")
-                self._discovered[(source.name, index)] += 1  # the sitemap works; it just has nothing new
+                outcomes.count(stats, source.name, "discovery", "skipped_since")
+                self._steps[(source.name, index)].found += 1  # the sitemap works; it just has nothing new
                 continue
-            self._pending[(source.name, index)] += 1
-            yield Request(child.url, callback=self.parse_sitemap, errback=self.discovery_failed,
-                          meta={"source": source.name, "step": index, "step_name": step.name})
+            self._request_document(source, index, child.url)
 
-    def parse_feed(self, response: Response) -> Iterator[Request]:
-        source, index, step = self._context(response)
-        if not self._challenged(response, source):
-            try:
-                entries = parse_feed(response.body)
-            except FeedError as exc:
-                outcomes.note_once(self.crawler.stats, f"{step.name} unusable", response.url, str(exc))
-                entries = []
-            kept = [e for e in (self._keep(source, e) for e in entries) if e]
-            self._discovered[(source.name, index)] += len(kept)
-            yield from self._schedule(source, kept, step)
-        yield from self._document_done(source, index)
+    def _read_feed(self, response: Response, source: Source, index: int, step: DiscoveryStep) -> None:
+        try:
+            entries = parse_feed(response.body)
+        except FeedError as exc:
+            outcomes.count(self.crawler.stats, source.name, "discovery", "errors", "invalid_feed")
+            outcomes.note_once(self.crawler.stats, f"{step.name} unusable", response.url, str(exc))
+            return
+        self._offer_entries(source, index, entries)
 
-    def parse_listing(self, response: Response) -> Iterator[Request]:
-        source, index, step = self._context(response)
-        if not self._challenged(response, source) and step.listing is not None:
-            outcomes.count(self.crawler.stats, source.name, "discovery", "listing_pages")
-            listing = parse_listing(getattr(response, "text", ""), response.url, step.listing)
-            kept = [e for e in (self._keep(source, e) for e in listing.entries) if e]
-            self._discovered[(source.name, index)] += len(kept)
-            yield from self._schedule(source, kept, step)
-            page = response.meta["listing_page"]
-            all_too_old = bool(kept) and all(self.is_too_old(e) for e in kept)
-            if listing.next_url and not all_too_old and not self.limit_reached(source):
-                if page >= step.max_pages:
-                    outcomes.note_once(self.crawler.stats, "listing page cap reached", response.url)
-                elif urlsplit(listing.next_url).hostname in source.hosts:
-                    self._pending[(source.name, index)] += 1
-                    yield Request(listing.next_url, callback=self.parse_listing, errback=self.discovery_failed,
-                                  meta={**response.meta, "listing_page": page + 1})
-        yield from self._document_done(source, index)
+    def _read_listing(self, response: Response, source: Source, index: int, step: DiscoveryStep) -> None:
+        if step.listing is None:
+            return
+        outcomes.count(self.crawler.stats, source.name, "discovery", "listing_pages")
+        listing = parse_listing(getattr(response, "text", ""), response.url, step.listing)
+        articles = self._offer_entries(source, index, listing.entries)
+        page = response.meta["listing_page"]
+        all_too_old = bool(articles) and all(self.is_too_old(e) for e in articles)
+        if not listing.next_url or all_too_old or self.limit_reached(source):
+            return
+        if page >= step.max_pages:
+            outcomes.note_once(self.crawler.stats, "listing page cap reached", response.url)
+            return
+        self._request_document(source, index, listing.next_url, listing_page=page + 1)
