@@ -137,26 +137,30 @@ def run_crawl(
     return finish_run(run_id, started, crawlers, sources, settings)
 
 
-def source_outcome(crawler: Any, source: str) -> str:
-    """ok, locked, interrupted or failed. A crawl that finished but discovered nothing by any method (site
-    down, blocked, or its sitemaps, feed and listings all broken) has failed: an empty success would hide it."""
-    reason = crawler.stats.get_value("finish_reason")
+def source_outcome(crawler: Any, source: str) -> tuple[str, str]:
+    """ok, locked, interrupted or failed, and why when not ok. A crawl that finished but discovered nothing by
+    any method (site down, blocked, or its sitemaps, feed and listings all broken) has failed, and so has one
+    whose discovered URLs do not all have a counted outcome: an empty or lossy success would hide it."""
+    stats = crawler.stats
+    reason = stats.get_value("finish_reason")
     if reason == "finished":
-        if crawler.stats.get_value(f"archiver/source/{source}/discovery/nothing_found"):
-            return "failed"
-        if not account(crawler.stats.get_stats(), source).balanced:
-            return "failed"
-        return "ok"
+        if stats.get_value(f"archiver/source/{source}/discovery/nothing_found"):
+            return "failed", "no articles discovered by any method: see the discovery counters in the report"
+        accounting = account(stats.get_stats(), source)
+        if not accounting.balanced:
+            return "failed", f"{accounting.unaccounted:+d} discovered URL(s) without a counted outcome"
+        return "ok", ""
     if reason == "source_locked":
-        return "locked"
+        return "locked", "another run holds the source's lock"
     if reason == "shutdown":
-        return "interrupted"
-    return "failed"
+        return "interrupted", "stopped by a signal; what was fetched is archived"
+    return "failed", f"the crawl ended with {reason!r}"
 
 
 def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: list[Source], settings: Settings) -> int:
     rows: list[SourceSummary] = []
     outcomes: dict[str, str] = {}
+    reasons: dict[str, str] = {}
     files: list[dict[str, Any]] = []
     leftovers: list[dict[str, Any]] = []
     accounting: dict[str, Any] = {}
@@ -164,6 +168,7 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
     for crawler, source in zip(crawlers, sources, strict=True):
         if getattr(crawler, "spider", None) is None or not crawler.spider.sources:
             outcomes[source.name] = "failed"
+            reasons[source.name] = "the crawl did not start (see the log)"
             rows.append(SourceSummary(source.name, finish_reason="not started"))
             continue
         report = crawl_report(crawler)
@@ -171,7 +176,7 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
         files += report["files"]
         leftovers += report["leftovers"]
         accounting.update(report["accounting"])
-        outcomes[source.name] = source_outcome(crawler, source.name)
+        outcomes[source.name], reasons[source.name] = source_outcome(crawler, source.name)
         crawls.append({"source": source.name, "finish_reason": report["finish_reason"], "stats": report["stats"]})
     values = set(outcomes.values())
     code = (EXIT_FAILED if "failed" in values else EXIT_INTERRUPTED if "interrupted" in values
@@ -184,6 +189,7 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
         "duration_s": round((finished - started).total_seconds(), 3),
         "exit_code": code,
         "outcomes": outcomes,
+        "outcome_reasons": {name: why for name, why in reasons.items() if why},
         "sources": [asdict(row) for row in rows],
         "files": files,
         "leftovers": leftovers,
@@ -195,6 +201,6 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
     print(format_summary(rows))
     for name, outcome in sorted(outcomes.items()):
         if outcome != "ok":
-            print(f"{name}: {outcome}", file=sys.stderr)
+            print(f"{name}: {outcome} ({reasons[name]})", file=sys.stderr)
     print(f"run {run_id}: exit {code}; report {path}")
     return code

@@ -21,6 +21,7 @@ from typing import Any
 from archiver import outcomes
 from archiver.extract import extract
 from archiver.items import SCHEMA_VERSION, Article, Page
+from archiver.pipelines.canonical import choose_canonical
 
 NOT_ARTICLES = {"page", "listing"}
 logger = logging.getLogger(__name__)
@@ -121,13 +122,11 @@ class ExtractPipeline:
         if "language" not in article and source.language:
             article["language"] = source.language
             provenance["language"] = "registry"
-        if "canonical_url" not in article:
-            article["canonical_url"] = item["url"]
-            provenance["canonical_url"] = "url"
-        canonical = source.canonical_url(article["canonical_url"])
-        if canonical != article["canonical_url"]:
-            article["canonical_url"] = canonical
-            provenance["canonical_url"] = "registry:canonical_host"
+        declared = article.get("canonical_url")
+        article["canonical_url"], how = await choose_canonical(spider, source, item["url"], declared,
+                                                               self.crawler.stats)
+        if how != "page" or "canonical_url" not in provenance:
+            provenance["canonical_url"] = how
         apply_selector_overrides(article, provenance, item["html"], source.extra.get("selectors") or {})
         article["provenance"] = provenance
         return article

@@ -1,9 +1,10 @@
 """Across runs: an unchanged page is not archived again; a changed one is archived as a new revision.
 
-Looks each record's canonical URL up in the archive index (``archiver.state.index``). Same body hash: the
-record is dropped and counted as ``unchanged`` (not a problem, so it is not logged as one). Different hash:
-the record gets ``revision`` = previous + 1 and ``previous_sha256``. The index itself is only written when the
-archive file holding a record is finalised (by the archive storage), never here.
+Looks each record's canonical URL up in the archive index (``archiver.state.index``), through the crawl's
+``IndexReader`` so the lookup never blocks the reactor. Same body hash: the record is dropped and counted as
+``unchanged`` (not a problem, so it is not logged as one). Different hash: the record gets ``revision`` =
+previous + 1 and ``previous_sha256``. The index itself is only written when the archive file holding a record
+is finalised (by the archive storage), never here.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from typing import Any
 
 from archiver import outcomes
 from archiver.items import Article
-from archiver.paths import state_dir
-from archiver.state.index import ArchiveIndex, index_path
 
 
 class Unchanged(outcomes.Counted):
@@ -23,28 +22,16 @@ class Unchanged(outcomes.Counted):
 class IncrementalPipeline:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
-        self.enabled = crawler.settings.getbool("ARCHIVER_INCREMENTAL", True)
-        self.index: ArchiveIndex | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IncrementalPipeline:
         return cls(crawler)
 
-    def open_spider(self, spider: Any = None) -> None:
-        if self.enabled:
-            settings = self.crawler.settings
-            self.index = ArchiveIndex(
-                index_path(state_dir(settings.get("ARCHIVER_STATE_DIR"), settings.get("ARCHIVER_DATA_DIR")))
-            )
-
-    def close_spider(self, spider: Any = None) -> None:
-        if self.index is not None:
-            self.index.close()
-
-    def process_item(self, item: Any, spider: Any = None) -> Any:
-        if not isinstance(item, Article) or self.index is None:
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
+        index = getattr(self.crawler.spider, "index", None)
+        if not isinstance(item, Article) or index is None:
             return item
-        known = self.index.known(item["canonical_url"])
+        known = await index.known(item["canonical_url"])
         if known is None:
             item["revision"] = 1
             return item

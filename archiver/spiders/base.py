@@ -350,12 +350,12 @@ class ArchiveSpider(scrapy.Spider):
         return bool(self.since and entry.day and entry.day < self.since)
 
     def offer(self, source: Source, entry: Entry, address: str | None, *, via: str, article: bool,
-              from_sitemap: bool = False) -> bool:
+              unusable: bool = False, from_sitemap: bool = False) -> bool:
         """Count ``entry`` as discovered and queue it, or count why it will not be fetched.
 
-        ``address`` is where it would be fetched (None: off-site or unusable); ``article`` whether that
-        address is one of the source's article URLs. A URL discovered twice in a run counts once. Returns
-        True when the URL was queued.
+        ``address`` is where it would be fetched (None: off-site, or ``unusable``: no parser or registry
+        rewrite could read it); ``article`` whether that address is one of the source's article URLs. A URL
+        discovered twice in a run counts once. Returns True when the URL was queued.
         """
         stats = self.crawler.stats
         key = address or entry.url
@@ -369,7 +369,7 @@ class ArchiveSpider(scrapy.Spider):
             outcomes.note_once(stats, "unparsable date", entry.url, f"{via} gave {entry.raw_date!r}")
         reason = None
         if address is None:
-            reason = "offsite"
+            reason = "bad_url" if unusable else "offsite"
         elif not article:
             reason = "not_article_url"
         elif len(address) > self.url_length_limit:

@@ -71,7 +71,6 @@ class RegistrySpider(ArchiveSpider):
         self._document_ids = itertools.count(1)
         self._documents_seen: dict[str, set[str]] = {}
         self._finished: set[str] = set()
-        self._stall_noted = False
 
     @property
     def stall_seconds(self) -> float:
@@ -131,10 +130,13 @@ class RegistrySpider(ArchiveSpider):
         stats = self.crawler.stats
         reason = None
         try:
+            urlsplit(url).port  # noqa: B018 - raises on an unparsable host or port
             address = source.fetch_address(url, rewrite=False)
         except ValueError:
-            address = None
-        if address is None:
+            address, reason = None, "bad_url"
+        if reason:
+            pass
+        elif address is None:
             reason = "offsite_document"
         elif len(address) > self.url_length_limit:
             reason = "url_too_long"
@@ -241,12 +243,14 @@ class RegistrySpider(ArchiveSpider):
     def default_is_article(self, url: str) -> bool:
         return path_and_query(url) != "/"
 
-    def _address(self, source: Source, url: str) -> str | None:
+    @staticmethod
+    def _address(source: Source, url: str) -> tuple[str | None, bool]:
+        """Where to fetch an entry's URL (None when off-site), and whether the URL is unusable."""
         try:
-            return source.fetch_address(url)
-        except Exception:  # a URL no rewrite or parser can use (a bad port, a rewrite that fails on it)
-            outcomes.note_once(self.crawler.stats, "unusable URL", url, level=logging.INFO)
-            return None
+            urlsplit(url).port  # noqa: B018 - raises on an unparsable host or port
+            return source.fetch_address(url), False
+        except Exception:  # a URL no parser or registry rewrite can use
+            return None, True
 
     def _offer_entries(self, source: Source, index: int, entries: list[Entry]) -> list[Entry]:
         """Offer a document's entries; returns those that are on-site article URLs."""
@@ -255,7 +259,7 @@ class RegistrySpider(ArchiveSpider):
         run = self._steps[(source.name, index)]
         via = "listing" if step.method == "listing" else step.name
         for entry in entries:
-            address = self._address(source, entry.url)
+            address, unusable = self._address(source, entry.url)
             article = address is not None and self.is_article_url(source, address)
             if step.method == "listing" and not article:
                 # A listing page links to menus, tags and other sites too; only its article links are discovered.
@@ -264,7 +268,8 @@ class RegistrySpider(ArchiveSpider):
             if article:
                 articles.append(entry)
                 run.found += 1
-            self.offer(source, entry, address, via=via, article=article, from_sitemap=step.method == "sitemap")
+            self.offer(source, entry, address, via=via, article=article, unusable=unusable,
+                       from_sitemap=step.method == "sitemap")
         return articles
 
     # -- readers ----------------------------------------------------------------------------------------
