@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from .conftest import FAST, REPO, read_archive, run_crawl, start_server, stop_server
-from .sites.hostile_discovery import LONG_SEGMENT, POSTS, TITLES
+from .sites.hostile_discovery import BIG, LONG_SEGMENT, POSTS, TITLES
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +95,12 @@ def test_a_source_that_yields_nothing_fails(hostile: dict[str, str], tmp_path: P
     assert "la: failed (no articles discovered by any method" in proc.stderr
     for step in ("yoast_sitemap", "wp_sitemap", "feed", "listing"):
         assert report["crawls"][0]["stats"][f"archiver/source/la/discovery/failed/{step}"] == 1
+
+
+def test_a_big_sitemap_is_fed_to_the_scheduler_a_little_at_a_time(hostile: dict[str, str], tmp_path: Path) -> None:
+    report, records = crawl(hostile, "big", tmp_path)
+    assert records == []
+    assert report["accounting"]["la"]["dropped"] == {"http_404": BIG}
+    # Every request once held by the scheduler would be BIG; discovery keeps it near its high-water mark.
+    assert report["stats"]["archiver/scheduler/peak_pending"] <= 64 + 4
+    assert report["stats"]["scheduler/enqueued"] >= BIG

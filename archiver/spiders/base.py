@@ -196,6 +196,7 @@ class ArchiveSpider(scrapy.Spider):
         crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider.on_item_error, signal=signals.item_error)
         crawler.signals.connect(spider.on_item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(spider.on_request_scheduled, signal=signals.request_scheduled)
         return spider
 
     # -- discovery --------------------------------------------------------------------------------------
@@ -494,6 +495,12 @@ class ArchiveSpider(scrapy.Spider):
                                 "redirected back to an address already fetched")
             else:
                 self.not_fetched(source, "duplicate", request.url)
+
+    def on_request_scheduled(self, request: Request, spider: Any = None) -> None:
+        """Keep the largest number of requests the scheduler held (the crawl's memory grows with it)."""
+        scheduler = self.crawler.engine.scheduler
+        if scheduler is not None and hasattr(scheduler, "__len__"):
+            self.crawler.stats.max_value("archiver/scheduler/peak_pending", len(scheduler) + 1)
 
     def on_item_error(self, item: Any, response: Any, spider: Any = None, failure: Any = None) -> None:
         """An item pipeline raised: the page is lost to the archive; count it as dropped with the error."""

@@ -17,6 +17,8 @@ mapping every case to its address, then serves until terminated.
 - ``canonical``: posts whose ``<link rel=canonical>`` claims another post, the home page, or another
   mission's host.
 
+- ``big``: a sitemap of ``BIG`` posts that all answer 404 (discovery must not queue them all at once).
+
 ``POSTS`` says which posts each case must archive; the tests derive nothing from the code under test.
 """
 
@@ -54,6 +56,7 @@ POSTS = {
     "canonical": ["river-talks-open", "fish-migration-study", "reading-room-hours", "field-trip-champasak"],
 }
 LONG_SEGMENT = "x" * 2500
+BIG = 600
 XML = "application/xml; charset=utf-8"
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
@@ -125,6 +128,8 @@ class HostileDiscovery(resource.Resource):
                                                       "http://elsewhere.invalid/reading-room-hours/",
                                                       f"{site}/moved-post/"]),
                          "/post-sitemap2.xml": urlset(posts[2:4])},
+            "big": {"/sitemap_index.xml": index([f"{site}/post-sitemap.xml"]),
+                    "/post-sitemap.xml": urlset([f"{site}/gone-{n}/" for n in range(BIG)])},
             "empty": {"/sitemap_index.xml": index([f"{site}/post-sitemap.xml"]), "/post-sitemap.xml": urlset([]),
                       "/feed/": '<?xml version="1.0"?><rss version="2.0"><channel><title>Empty</title></channel></rss>'},
             "canonical": {"/sitemap_index.xml": index([f"{site}/post-sitemap.xml"]),
@@ -149,7 +154,7 @@ class HostileDiscovery(resource.Resource):
         return body.encode()
 
 
-CASES = [*POSTS, "empty"]
+CASES = [*POSTS, "empty", "big"]
 
 
 def main() -> None:
