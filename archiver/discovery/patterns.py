@@ -33,6 +33,12 @@ class PatternError(ValueError):
     """A registry pattern or replacement that cannot be used; the message says why, in one line."""
 
 
+def shown(text: str) -> str:
+    """``text`` quoted as a TOML literal string would hold it (backslashes single, as the user wrote them), or
+    as ``repr`` when it holds something a literal string cannot (a quote, a control character)."""
+    return f"'{text}'" if text.isprintable() and "'" not in text else repr(text)
+
+
 def _refusal(exc: Exception, pattern: str) -> str:
     raw = exc.args[0] if exc.args else str(exc)
     reason = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
@@ -44,9 +50,9 @@ def _refusal(exc: Exception, pattern: str) -> str:
     else:
         why = None
     if why:
-        return (f"pattern {pattern!r} uses {why} ({reason}), which a linear-time engine cannot run; "
+        return (f"pattern {shown(pattern)} uses {why} ({reason}), which a linear-time engine cannot run; "
                 "registry patterns are RE2 syntax")
-    return f"pattern {pattern!r} is not a valid RE2 regular expression: {reason}"
+    return f"pattern {shown(pattern)} is not a valid RE2 regular expression: {reason}"
 
 
 def _without_surrogates(text: str) -> str:
@@ -96,8 +102,12 @@ class LinearPattern:
         return self._run(self._compiled.fullmatch, text)
 
     def sub(self, replacement: Callable[[Any], str], text: str) -> str:
-        """Every match replaced by ``replacement(match)``; only a callable, so no template is expanded by RE2."""
-        return self._run(self._compiled.sub, text, replacement)
+        """Every match replaced by ``replacement(match)``; only a callable, so no template is expanded by RE2.
+        A text RE2 cannot take (a lone surrogate) is returned as it is rather than rewritten with U+FFFD."""
+        try:
+            return self._compiled.sub(replacement, text)
+        except UnicodeEncodeError:
+            return text
 
     def __repr__(self) -> str:
         return f"LinearPattern({self.pattern!r})"
@@ -132,20 +142,21 @@ def _parse_replacement(replacement: str, pattern: LinearPattern) -> tuple[str | 
                 group = pattern.groupindex[named]
             else:
                 known = ", ".join(sorted(pattern.groupindex)) or "none"
-                raise PatternError(f"replacement {replacement!r} refers to group {named!r}, which pattern "
-                                   f"{pattern.pattern!r} does not name (its named groups: {known})")
+                raise PatternError(f"replacement {shown(replacement)} refers to group {named!r}, which pattern "
+                                   f"{shown(pattern.pattern)} does not name (its named groups: {known})")
         elif digits is not None:
             if digits.startswith("0") or len(digits) > 2:
-                raise PatternError(f"replacement {replacement!r}: write the group reference \\{digits} as "
+                raise PatternError(f"replacement {shown(replacement)}: write the group reference \\{digits} as "
                                    "\\g<number> (a leading zero or a third digit reads as an octal escape)")
             group = int(digits)
         else:
-            shown = f"\\{other}" if other else "a trailing backslash"
-            raise PatternError(f"replacement {replacement!r} has {shown}; only \\1..\\99, \\g<number>, "
+            what = f"\\{other}" if other else "a trailing backslash"
+            raise PatternError(f"replacement {shown(replacement)} has {what}; only \\1..\\99, \\g<number>, "
                                "\\g<name> and \\\\ (a backslash) are understood")
         if group > pattern.groups:
-            raise PatternError(f"replacement {replacement!r} refers to group {group}, but pattern "
-                               f"{pattern.pattern!r} has {pattern.groups} group{'s' if pattern.groups != 1 else ''}")
+            plural = "s" if pattern.groups != 1 else ""
+            raise PatternError(f"replacement {shown(replacement)} refers to group {group}, but pattern "
+                               f"{shown(pattern.pattern)} has {pattern.groups} group{plural}")
         pieces.append("".join(literal))
         literal = []
         pieces.append(group)
