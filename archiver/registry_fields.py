@@ -89,9 +89,9 @@ def _string(value: Any, field: str) -> str:
     return value
 
 
-def _string_list(value: Any, field: str) -> list[str]:
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise FieldError(field, f"must be a non-empty list of strings, not {value!r}")
+def _string_list(value: Any, field: str, *, empty: bool = False) -> list[str]:
+    if not isinstance(value, list) or not (value or empty) or not all(isinstance(v, str) for v in value):
+        raise FieldError(field, f"must be a {'' if empty else 'non-empty '}list of strings, not {value!r}")
     if len(set(value)) != len(value):
         raise FieldError(field, f"lists the same value twice: {value!r}")
     return value
@@ -253,7 +253,7 @@ def check_fields(merged: dict[str, Any]) -> Fields:
     if "timezone" in merged:
         extra["timezone"] = check_timezone(merged["timezone"])
     if "mirrors" in merged:
-        mirrors = [check_host(m, "'mirrors'") for m in _string_list(merged["mirrors"], "'mirrors'")]
+        mirrors = [check_host(m, "'mirrors'") for m in _string_list(merged["mirrors"], "'mirrors'", empty=True)]
         own = urlsplit(base_url).hostname
         if own in mirrors:
             raise FieldError("'mirrors'", f"lists the source's own host {own!r}")
