@@ -2,7 +2,9 @@
 
 Each ``*.toml`` file under ``data/sources/`` holds a ``[defaults]`` table and a list of ``[[source]]`` tables.
 Adding a site is adding an entry; no Python changes. Names are unique across all files, so ``la`` always means
-one site, and a mistyped name fails loudly with the closest real names instead of crawling nothing.
+one site, and a mistyped name fails loudly with the closest real names instead of crawling nothing. Every field
+of every entry is checked at load (``archiver.registry_fields``, ``archiver.discovery.plan``): a bad entry stops
+the run before it starts, with one line naming the file, the source and the field.
 """
 
 from __future__ import annotations
@@ -17,13 +19,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from archiver.discovery.plan import DiscoveryStep, PlanError, article_pattern, discovery_plan, url_rewrites
+from archiver.discovery.patterns import LinearPattern, UrlRewrite
+from archiver.discovery.plan import (
+    DiscoveryStep,
+    PlanError,
+    article_pattern,
+    did_you_mean,
+    discovery_plan,
+    plan_as_registry,
+    url_rewrites,
+)
 from archiver.paths import sources_dir
+from archiver.registry_fields import KINDS, FieldError, check_fields, check_unknown_keys
 
-KINDS = ("embassy", "news")
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
-_LANGUAGE = re.compile(r"^[a-z]{2}$")
+__all__ = ["KINDS", "Source", "SourceError", "load_registry", "resolve"]
+FILE_KEYS = ("defaults", "source")  # the tables a registry file may hold
 
 
 class SourceError(ValueError):
@@ -66,11 +76,11 @@ class Source:
         return discovery_plan(self.name, self.family, self.extra)
 
     @cached_property
-    def article_pattern(self) -> re.Pattern[str] | None:
+    def article_pattern(self) -> LinearPattern | None:
         return article_pattern(self.name, self.extra)
 
     @cached_property
-    def url_rewrites(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+    def url_rewrites(self) -> tuple[UrlRewrite, ...]:
         return url_rewrites(self.name, self.extra)
 
     @property
@@ -79,14 +89,20 @@ class Source:
         return self.extra.get("canonical_base_url") or self.base_url
 
     def _rewrite(self, url: str, hosts: tuple[str, ...], netlocs: tuple[str, ...], base: str) -> str:
-        parts = urlsplit(url)
+        """``url`` moved to ``base`` when on one of ``hosts``/``netlocs``, with the rewrites applied. Never
+        raises: the rewrites were compiled and checked at load, and a URL that does not even split (a broken
+        ``[IPv6`` host) is returned as it is, for the caller's own on-site test to refuse."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return url
         if parts.hostname in hosts or parts.netloc in netlocs:
             target = urlsplit(base)
             parts = parts._replace(scheme=target.scheme, netloc=target.netloc)
         if self.url_rewrites:
             tail = parts.path + (f"?{parts.query}" if parts.query else "")
-            for pattern, replacement in self.url_rewrites:
-                tail = pattern.sub(replacement, tail)
+            for rewrite in self.url_rewrites:
+                tail = rewrite.apply(tail)
             path, _, query = tail.partition("?")
             parts = parts._replace(path=path, query=query)
         return urlunsplit(parts)
@@ -153,72 +169,82 @@ class Source:
         return replace(self, base_url=base_url.rstrip("/"), extra=extra)
 
 
-def _build(entry: dict[str, Any], defaults: dict[str, Any], origin: Path) -> Source:
+def _label(entry: dict[str, Any], number: int) -> str:
+    name = entry.get("name")
+    return f"source {name!r}" if isinstance(name, str) and name.isprintable() and len(name) <= 64 else (
+        f"source #{number} (name {name!r})" if name is not None else f"source #{number}")
+
+
+def _build(entry: dict[str, Any], defaults: dict[str, Any], origin: Path, number: int = 0) -> Source:
+    """The entry as a ``Source``, every field checked; ``SourceError`` names the file, source and field."""
     merged = {**defaults, **entry}
-    where = f"{origin.name}: source {merged.get('name', '?')!r}"
-    name = merged.pop("name", None)
-    if not isinstance(name, str) or not _NAME.match(name):
-        raise SourceError(f"{where}: 'name' must be lowercase letters, digits, '.', '_' or '-'")
-    kind = merged.pop("kind", None)
-    if kind not in KINDS:
-        raise SourceError(f"{where}: 'kind' must be one of {', '.join(KINDS)}, not {kind!r}")
-    country = merged.pop("country", None)
-    if not isinstance(country, str) or not _COUNTRY.match(country):
-        raise SourceError(f"{where}: 'country' must be an ISO 3166-1 alpha-2 code like 'LA'")
-    language = merged.pop("language", "en")
-    if not _LANGUAGE.match(str(language)):
-        raise SourceError(f"{where}: 'language' must be an ISO 639-1 code like 'en'")
-    host = merged.pop("host", None)
-    base_url = merged.pop("base_url", None) or (f"https://{host}" if host else None)
-    if not base_url or not re.match(r"^https?://[^/\s]+", base_url):
-        raise SourceError(f"{where}: give 'host' or an http(s) 'base_url'")
-    site_name = merged.pop("site_name", None) or name
-    family = merged.pop("family", "general")
-    languages = tuple(merged.pop("languages", ()) or (language,))
-    source = Source(
-        name=name,
-        kind=kind,
-        family=family,
-        country=country,
-        site_name=site_name,
-        base_url=base_url.rstrip("/"),
-        language=language,
-        languages=languages,
-        extra=merged,
-    )
-    try:  # surface a bad regex or discovery step at load time, naming the source
-        source.plan, source.article_pattern, source.url_rewrites  # noqa: B018
-    except PlanError as exc:
-        raise SourceError(f"{origin.name}: {exc}") from exc
-    if source.article_pattern is None and any(
-        step.listing is not None and step.listing.link == "a::attr(href)" and not step.listing.entry
-        for step in source.plan
-    ):
-        raise SourceError(
-            f"{where}: a listing step without a 'links' selector follows every link on the page; "
-            "give 'links' or an 'article_pattern' saying which URLs are articles"
-        )
+    try:
+        fields = check_fields(merged)
+        source = Source(**fields.core, extra=fields.extra)
+        # Build what the crawl will use now, so a bad pattern, rewrite or step fails here, not mid-crawl.
+        plan = discovery_plan(source.name, source.family, source.extra, on_site=source.on_site)
+        source.article_pattern, source.url_rewrites  # noqa: B018
+        if "discovery" in source.extra:  # absolute same-site step URLs now paths, for any later base URL
+            source = replace(source, extra={**source.extra,
+                                            "discovery": plan_as_registry(plan, source.extra["discovery"])})
+        for i, step in enumerate(plan, 1):
+            if (source.article_pattern is None and step.listing is not None
+                    and step.listing.link == "a::attr(href)" and not step.listing.entry):
+                raise PlanError(f"'discovery' step {i} 'links'",
+                                "a listing step without a 'links' selector follows every link on the page; "
+                                "give 'links' or an 'article_pattern' saying which URLs are articles")
+    except (FieldError, PlanError) as exc:
+        key = re.match(r"'([a-z_]+)", exc.field)
+        inherited = " (from [defaults])" if key and key[1] in defaults and key[1] not in entry else ""
+        raise SourceError(f"{origin}: {_label(entry, number)}, field {exc.field}{inherited}: {exc.problem}") \
+            from None
     return source
 
 
+def _read(path: Path) -> dict[str, Any]:
+    """The file's TOML document, its tables checked; ``SourceError`` (one line) for anything unreadable."""
+    try:
+        document = tomllib.loads(path.read_text("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    for key in document:
+        if key not in FILE_KEYS:
+            raise SourceError(f"{path}: unknown table {key!r}" + did_you_mean(key, FILE_KEYS))
+    if not isinstance(document.get("defaults", {}), dict):
+        raise SourceError(f"{path}: 'defaults' must be a table ([defaults])")
+    entries = document.get("source", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise SourceError(f"{path}: 'source' must be a list of tables ([[source]])")
+    try:
+        check_unknown_keys(document.get("defaults", {}), where_defaults=True)
+    except FieldError as exc:
+        raise SourceError(f"{path}: [defaults], field {exc.field}: {exc.problem}") from None
+    return document
+
+
 def load_registry(directory: Path | None = None) -> dict[str, Source]:
-    """Every source in the registry, by name. Raises ``SourceError`` on a malformed file or a repeated name."""
+    """Every source in the registry, by name. Raises ``SourceError`` (a one-line message naming the file, the
+    source and the field) on a malformed file, a bad field or a repeated name."""
     directory = directory or sources_dir()
     files = sorted(directory.glob("*.toml"))
     if not files:
         raise SourceError(f"no sources registry found: {directory} has no *.toml files")
     registry: dict[str, Source] = {}
+    origins: dict[str, Path] = {}
     for path in files:
-        try:
-            document = tomllib.loads(path.read_text("utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise SourceError(f"{path}: not valid TOML: {exc}") from exc
+        document = _read(path)
         defaults = document.get("defaults", {})
-        for entry in document.get("source", []):
-            source = _build(entry, defaults, path)
+        for number, entry in enumerate(document.get("source", []), 1):
+            source = _build(entry, defaults, path, number)
             if source.name in registry:
-                raise SourceError(f"{path.name}: source name {source.name!r} is defined twice")
+                raise SourceError(f"{path}: source name {source.name!r} is defined twice (first in "
+                                  f"{origins[source.name].name})")
             registry[source.name] = source
+            origins[source.name] = path
     return registry
 
 

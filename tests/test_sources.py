@@ -74,10 +74,11 @@ def test_listing_without_links_or_article_pattern_is_rejected(tmp_path: Path) ->
     entry = ('[[source]]\nname = "x"\nkind = "news"\ncountry = "LA"\nbase_url = "https://x.example"\n'
              '[[source.discovery]]\nmethod = "listing"\nurl = "/news/"\n')
     (tmp_path / "news.toml").write_text(entry)
-    with pytest.raises(SourceError, match="article_pattern"):
+    with pytest.raises(SourceError, match="source 'x', field 'discovery' step 1 'links'.*article_pattern"):
         load_registry(tmp_path)
-    (tmp_path / "news.toml").write_text(entry.replace('url = "/news/"', 'url = "/news/"\nfollow = "("'))
-    with pytest.raises(SourceError, match="invalid regular expression"):
+    (tmp_path / "news.toml").write_text(entry.replace('"listing"', '"sitemap"').replace(
+        'url = "/news/"', 'url = "/news/"\nfollow = "("'))
+    with pytest.raises(SourceError, match=r"step 1 'follow': pattern '\(' is not a valid RE2 regular expression"):
         load_registry(tmp_path)
     (tmp_path / "news.toml").write_text(entry.replace('"listing"', '"carrier-pigeon"'))
     with pytest.raises(SourceError, match="discovery method must be one of"):

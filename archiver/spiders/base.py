@@ -166,9 +166,12 @@ class ArchiveSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArchiveSpider:
-        spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.resolve_sources(settings.get("ARCHIVER_DATA_DIR"))
+        try:
+            spider = super().from_crawler(crawler, *args, **kwargs)
+            spider.resolve_sources(settings.get("ARCHIVER_DATA_DIR"))
+        except SourceError as exc:  # a bad registry entry or name: one line on stderr, exit 1, no traceback
+            raise SystemExit(f"{cls.name}: {exc}") from None
         root = Path(
             spider.archive_arg
             or settings.get("ARCHIVER_ARCHIVE_DIR")
