@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from archiver.discovery import Entry
 from archiver.sources import SourceError, load_registry
 from archiver.spiders.news import NewsSpider
 
@@ -258,7 +257,6 @@ HOSTILE_RUN = 200_000  # "/aaa…a!": Python's re would try every way of splitti
 LINEAR_TIME_CHECK = r"""
 import sys, time
 from pathlib import Path
-from archiver.discovery import Entry
 from archiver.sources import load_registry
 from archiver.spiders.news import NewsSpider
 
@@ -267,7 +265,7 @@ spider = NewsSpider(source="riverpost")
 hostile = "https://riverpost.example/" + "a" * int(sys.argv[2]) + "!"
 started = time.perf_counter()
 article = spider.is_article_url(source, hostile)
-children = list(spider._follow_children(source, 0, source.plan[0], [Entry(url=hostile + ".xml")]))
+children = [hostile + ".xml"] if source.plan[0].follow.search(hostile + ".xml") else []
 fetched = source.primary_url(hostile)
 print(article, len(children), fetched == hostile, round(time.perf_counter() - started, 3))
 """
@@ -326,8 +324,9 @@ def test_the_real_kpl_rewrite_still_canonicalises_its_malformed_links() -> None:
     assert kpl.primary_url("https://kpl.gov.la/En/detail.aspx/detail.aspx?id=81234") == (
         "https://kpl.gov.la/En/detail.aspx?id=81234")
     spider = NewsSpider(source="kpl")
-    entry = spider._keep(kpl, Entry(url="https://kpl.gov.la/En/detail.aspx/detail.aspx?id=81234"))
-    assert entry is not None and entry.url == "https://kpl.gov.la/En/detail.aspx?id=81234"
+    address, unusable = spider._address(kpl, "https://kpl.gov.la/En/detail.aspx/detail.aspx?id=81234")
+    assert address == "https://kpl.gov.la/En/detail.aspx?id=81234" and not unusable
+    assert spider.is_article_url(kpl, address)
 
 
 # -- the real registry ----------------------------------------------------------------------------------------
