@@ -83,6 +83,9 @@ ARCHIVER_STATE_DIR = None
 ARCHIVER_INCREMENTAL = True
 # Extraction worker processes: "auto" (one per core; none on a single core) or a number (0: in-process).
 ARCHIVER_EXTRACT_PROCESSES = "auto"
+# Discovery gives up on a document Scrapy dropped without calling back (its duplicate filter, offsite or URL-length
+# checks) once nothing has been in flight for this many seconds, so one lost document never stalls a source.
+ARCHIVER_STALL_SECONDS = 5.0
 # Pages shorter than this many words are not articles (cookie notices, redirect stubs, empty templates).
 ARCHIVER_MIN_WORDS = 20
 
