@@ -5,6 +5,7 @@ crawled end to end, each post the case lists is archived once, and every other U
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ import pytest
 
 from .conftest import FAST, REPO, read_archive, run_crawl, start_server, stop_server
 from .sites.hostile_discovery import BIG, LONG_SEGMENT, POSTS, TITLES
+
+DEMO = REPO / "data" / "demo" / "la.usembassy.gov"
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +107,21 @@ def test_a_big_sitemap_is_fed_to_the_scheduler_a_little_at_a_time(hostile: dict[
     # Every request once held by the scheduler would be BIG; discovery keeps it near its high-water mark.
     assert report["stats"]["archiver/scheduler/peak_pending"] <= 64 + 4
     assert report["stats"]["scheduler/enqueued"] >= BIG
+
+
+@pytest.mark.parametrize(("fault", "counted"), [("lost", "lost"), ("raise", "unreadable")])
+def test_a_document_dropped_without_callback_or_unreadable_costs_only_itself(
+        demo_server: str, tmp_path: Path, fault: str, counted: str) -> None:
+    from archiver.settings import SPIDER_MODULES
+
+    report = run_crawl("embassy-faulty", tmp_path / "archive", tmp_path / "runs", "-a", "site=la",
+                       "-a", f"base_url={demo_server}", "-a", f"fault={fault}", "-s", "ARCHIVER_STALL_SECONDS=1",
+                       "-s", "SPIDER_MODULES=" + ",".join([*SPIDER_MODULES, "tests.sites.faulty_spider"]))
+    records = read_archive(tmp_path / "archive")
+    listed = re.findall(r"<loc>https://la.usembassy.gov(/[^<]*)</loc>", (DEMO / "post-sitemap.xml").read_text("utf-8"))
+    missing = set(json.loads((REPO / "data" / "demo" / "expected.json").read_text("utf-8"))["missing"])
+    # the posts of the other child sitemap are archived; those of the faulty one are lost with it
+    assert sorted(r["url"][len(demo_server):] for r in records) == sorted(set(listed) - missing)
+    assert report["stats"]["archiver/source/la/discovery/errors/" + counted] == 1
+    assert report["stats"]["archiver/source/la/discovery/method/yoast_sitemap"] == 1
+    assert report["accounting"]["la"]["discovered"] == len(set(listed))
