@@ -8,17 +8,19 @@ big-endian, or a UTF-8 decoder reads as text full of NULs). So we use w3lib's pa
 bytes overrule a declaration that they contradict:
 
 1. A byte order mark decides (w3lib ``read_bom``).
-2. NUL bytes in a fixed pattern mean UTF-16 or UTF-32: every ASCII character (all of HTML's markup) is one
-   non-NUL byte beside one (UTF-16) or three (UTF-32) NULs, on the side the byte order gives. ASCII-compatible
-   encodings never put NULs in text, so the pattern cannot come from them.
+2. UTF-16 and UTF-32 without one are recognised by the shape of their bytes (see ``wide_unicode``): every
+   ASCII character (all of HTML's markup) is one byte beside one (UTF-16) or three (UTF-32) NULs, on the side
+   the byte order gives, and the other characters of a script share one high byte. ASCII-compatible charsets
+   never put NULs in text and spread their bytes alike over even and odd positions.
 3. UTF-8 is judged by its multi-byte sequences. Other encodings form a valid UTF-8 sequence only by chance
    (Windows-1252 text almost never; GBK, Big5, Shift_JIS, EUC-KR and TIS-620 text about one for every three
    to five invalid ones), while a UTF-8 page damaged by a stray byte has thousands of valid sequences and a few
    invalid ones. When valid sequences outnumber invalid ones the page is UTF-8, and each invalid sequence
    becomes one U+FFFD (the WHATWG decoder's rule, Python's ``errors="replace"``), counted in ``undecodable``.
-4. Otherwise a declared legacy charset that decodes the bytes is used; when the header and the meta declare
-   two different ones, or none is usable, charset-normalizer decides from the bytes, preferring Windows-1252
-   (the web's default legacy encoding) among charsets that give the same text.
+4. Otherwise a declared legacy charset that the bytes fit by the same rule (more characters it reads than
+   sequences it cannot) is used, its damage replaced alike; when the header and the meta declare two that fit,
+   or none fits, charset-normalizer decides from the bytes, preferring Windows-1252 (the web's default legacy
+   encoding) among charsets that give the same text.
 
 ``mismatch`` says when the answer differs from what the server declared (counted as ``charset_mismatch``).
 """
@@ -26,20 +28,24 @@ bytes overrule a declaration that they contradict:
 from __future__ import annotations
 
 import codecs
+import contextlib
+from collections import Counter
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
 
 _REPLACEMENT = "\ufffd"
-_ENCODED_REPLACEMENT = _REPLACEMENT.encode("utf-8")
-_NON_ASCII_BYTES = bytes(range(0x80, 0x100))
 # How much of the page the NUL pattern is read from: markup-heavy <head> is in the first few kilobytes.
 _SNIFF_BYTES = 4096
 # UTF-16: at least this share of the code units on the NUL side hold an ASCII character (HTML's markup alone
 # is far above it), and at most this share of the other side is NUL (only U+xx00 characters put one there).
 _MIN_ASCII_SHARE = 0.25
 _MAX_STRAY_NUL_SHARE = 0.05
+# UTF-16 text of one script without markup: its two most common high bytes cover at least this share of that
+# side, and the two most common low bytes at most this share of the other.
+_HIGH_BYTE_SHARE = 0.75
+_LOW_BYTE_SHARE = 0.4
 _WIDE_FAMILIES = ("utf-16", "utf-32")
 # Codecs whose text is pure 7-bit ASCII bytes yet not ASCII: a declaration of one is honoured on ASCII bytes.
 _SEVEN_BIT = frozenset({"iso2022_jp", "iso2022_jp_1", "iso2022_jp_2", "iso2022_jp_2004", "iso2022_jp_3",
@@ -85,19 +91,31 @@ def _decode(body: bytes, codec: str) -> tuple[str, int]:
     replaced = text.count(_REPLACEMENT)
     if replaced:
         # U+FFFD that the page itself spelled correctly is text, not damage
-        replaced -= body.count(_REPLACEMENT.encode(codec)) if codec != "utf-8" else body.count(_ENCODED_REPLACEMENT)
+        with contextlib.suppress(UnicodeEncodeError):  # a charset without U+FFFD cannot have spelled one
+            replaced -= body.count(_REPLACEMENT.encode(codec))
     return text, max(replaced, 0)
 
 
+def _top_two_share(data: bytes) -> float:
+    counts = sorted(Counter(data).values(), reverse=True)
+    return sum(counts[:2]) / len(data)
+
+
 def wide_unicode(body: bytes) -> str | None:
-    """``utf-16-le``/``-be`` or ``utf-32-le``/``-be`` when the NUL pattern of the bytes says so, else None."""
+    """``utf-16-le``/``-be`` or ``utf-32-le``/``-be`` when the bytes have the shape of one, else None.
+
+    The shape: in UTF-32 the two high bytes of every BMP character are NUL. In UTF-16 one side of each code
+    unit is its character's high byte: NUL for every ASCII character (HTML's markup), and otherwise the
+    number of the script's block (0x0E for Lao and Thai), so that side either holds many NULs while the other
+    holds almost none, or is made of one or two values while the other varies. Text in an 8-bit charset has
+    neither shape: its bytes are spread alike over both sides.
+    """
     sample = body[:_SNIFF_BYTES]
     sample = sample[: len(sample) - len(sample) % 4]
-    if len(sample) < 8 or b"\x00" not in sample:
+    if len(sample) < 8:
         return None
     quarter = len(sample) // 4
     nul = [sample[i::4].count(0) / quarter for i in range(4)]
-    # UTF-32: the two high bytes of every BMP character are NUL; the low byte of an ASCII one is not.
     if nul[2] >= 0.9 and nul[3] >= 0.9 and nul[0] <= _MAX_STRAY_NUL_SHARE:
         return "utf-32-le"
     if nul[0] >= 0.9 and nul[1] >= 0.9 and nul[3] <= _MAX_STRAY_NUL_SHARE:
@@ -107,17 +125,20 @@ def wide_unicode(body: bytes) -> str | None:
         return "utf-16-le"
     if even >= _MIN_ASCII_SHARE and odd <= _MAX_STRAY_NUL_SHARE:
         return "utf-16-be"
+    high_even, high_odd = _top_two_share(sample[0::2]), _top_two_share(sample[1::2])
+    if high_odd >= _HIGH_BYTE_SHARE and high_even <= _LOW_BYTE_SHARE:
+        return "utf-16-le"
+    if high_even >= _HIGH_BYTE_SHARE and high_odd <= _LOW_BYTE_SHARE:
+        return "utf-16-be"
     return None
 
 
-def _utf8_evidence(body: bytes) -> tuple[str, int, int]:
-    """The UTF-8 reading of ``body``: text, valid multi-byte sequences, invalid sequences (each one U+FFFD)."""
-    text, invalid = _decode(body, "utf-8")
-    ascii_chars = len(body.translate(None, _NON_ASCII_BYTES))
-    # ASCII bytes are always decoded as themselves, so every other character is a multi-byte sequence or a
-    # replaced invalid one
-    valid = len(text) - ascii_chars - invalid
-    return text, valid, invalid
+def _evidence(body: bytes, codec: str) -> tuple[str, int, int]:
+    """``body`` read as ``codec``: the text, its valid non-ASCII characters, its invalid sequences (each one
+    U+FFFD)."""
+    text, invalid = _decode(body, codec)
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    return text, non_ascii - invalid, invalid
 
 
 def _detect_legacy(body: bytes, candidates: list[str] | None = None) -> str | None:
@@ -129,14 +150,6 @@ def _detect_legacy(body: bytes, candidates: list[str] | None = None) -> str | No
         return "cp1252"
     name = _codec_name(match.encoding)
     return None if _family(name) in _WIDE_FAMILIES or name == "utf-8" else name
-
-
-def _decodes_strictly(body: bytes, codec: str) -> bool:
-    try:
-        body.decode(codec)
-    except (UnicodeDecodeError, LookupError):
-        return False
-    return True
 
 
 def decode_html(body: bytes, content_type: str | None) -> Decoded:
@@ -156,20 +169,28 @@ def decode_html(body: bytes, content_type: str | None) -> Decoded:
         return _decoded(text, wide, header, meta, undecodable)
     if body.isascii():
         declared = header or meta
-        codec = declared if declared in _SEVEN_BIT and _decodes_strictly(body, declared) else "utf-8"
+        if declared in _SEVEN_BIT:
+            text, undecodable = _decode(body, declared)
+            if not undecodable:
+                return Decoded(text, declared, declared, None)
         # every ASCII-compatible charset reads these bytes alike: nothing to judge, nothing mismatched
-        return Decoded(body.decode(codec), codec, header or meta, None)
-    text, valid, invalid = _utf8_evidence(body)
+        return Decoded(body.decode("ascii"), "utf-8", declared, None)
+    text, valid, invalid = _evidence(body, "utf-8")
     if valid > invalid:
         return _decoded(text, "utf-8", header, meta, invalid)
-    # Not UTF-8: a declared legacy charset that the bytes fit, the bytes' own evidence between two, or detection.
-    usable = [c for c in dict.fromkeys((header, meta))
-              if c and c != "utf-8" and _family(c) not in _WIDE_FAMILIES and _decodes_strictly(body, c)]
+    # Not UTF-8: a declared legacy charset that the bytes fit by the same rule, the bytes' own evidence between
+    # two, or detection when none fits.
+    readings = {c: _evidence(body, c) for c in dict.fromkeys((header, meta))
+                if c and c != "utf-8" and _family(c) not in _WIDE_FAMILIES}
+    usable = [c for c, (_, fit, unfit) in readings.items() if fit > unfit]
     if len(usable) == 1:
         codec = usable[0]
     else:
         codec = _detect_legacy(body, usable or None) or (usable[0] if usable else "cp1252")
-    text, undecodable = _decode(body, codec)
+    if codec in readings:
+        text, _, undecodable = readings[codec]
+    else:
+        text, undecodable = _decode(body, codec)
     return _decoded(text, codec, header, meta, undecodable)
 
 

@@ -155,3 +155,39 @@ def test_conflicting_legacy_declarations_are_settled_by_the_bytes() -> None:
     decoded = decode_html(body, "text/html; charset=iso-8859-1")
     assert decoded.encoding == "iso8859-2" and decoded.text.endswith(text)
     assert decoded.mismatch == "header says cp1252; decoded as iso8859-2"
+
+
+def test_seven_bit_charsets_are_honoured_on_ascii_bytes() -> None:
+    text = "<p>外務省報道官は本日、協力を強化すると述べました。</p>"
+    body = text.encode("iso2022_jp")
+    assert body.isascii()
+    decoded = decode_html(body, "text/html; charset=iso-2022-jp")
+    assert decoded.text == text and decoded.encoding == "iso2022_jp"
+    # the same bytes declared as nothing in particular are ASCII, read as UTF-8
+    assert decode_html(body, "text/html").text == body.decode("ascii")
+
+
+def test_ascii_bytes_declared_as_utf16_are_read_as_ascii() -> None:
+    body = b"<html><body><p>Plain ASCII page</p></body></html>"
+    decoded = decode_html(body, "text/html; charset=utf-16")
+    assert decoded.text == body.decode("ascii") and decoded.encoding == "utf-8"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_lao_with_little_markup_is_told_by_its_high_bytes(codec: str) -> None:
+    # one <p> and a run of Lao: too few ASCII characters for the NUL rule, but every high byte is 0x0E
+    text = "<p>" + "ສະຖານທູດສະຫະລັດອາເມລິກາ ປະຈໍາ ສປປ ລາວ ໄດ້ມອບທຶນຊ່ວຍເຫຼືອ ໃຫ້ແກ່ໂຮງຮຽນປະຖົມ " * 10 + "</p>"
+    decoded = decode_html(text.encode(codec), "text/html; charset=utf-16")
+    assert decoded.encoding == codec and decoded.text == text
+
+
+def test_legacy_text_is_never_taken_for_utf16() -> None:
+    for codec, text in LEGACY.items():
+        for charset in (codec, "utf-8"):
+            assert decode_html((text * 10).encode(charset), f"text/html; charset={charset}").text == text * 10
+
+
+def test_a_charset_without_a_replacement_character_counts_its_damage() -> None:
+    # 0x81 is undefined in Windows-1252, which has no U+FFFD of its own to confuse with damage
+    decoded = decode_html("<p>Café “quoted” – x</p>".encode("cp1252") + b"\x81", "text/html; charset=windows-1252")
+    assert decoded.encoding == "cp1252" and decoded.undecodable == 1 and decoded.text.endswith("\ufffd")
