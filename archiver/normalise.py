@@ -52,6 +52,7 @@ _BODY_STRIPPED = re.compile(f"[{_CONTROLS}]")
 _LINE_STRIPPED = re.compile(f"[{_CONTROLS}\u202a-\u202e\u2066-\u2069]")
 # A tag as markup writes it: a name, then attributes or nothing, then ">".
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)(?=[\s/>])([^<>]*)>")
+_DOCTYPE = re.compile(r"<!doctype\b[^<>]*>", re.IGNORECASE)
 _VOID_TAGS = frozenset({"br", "wbr", "hr", "img"})
 _WITH_CONTENT = frozenset({"script", "style"})
 # Real escaping nests two or three levels deep; past this the value is hostile and loses every "<", ">", "&".
@@ -75,7 +76,11 @@ def _markup_tags(text: str) -> set[str]:
 
 
 def _strip_markup(text: str) -> str:
-    names = _markup_tags(text) if "<" in text else set()
+    if "<" not in text:
+        return text
+    if "<!" in text:
+        text = _DOCTYPE.sub("", text)  # a document type declaration is never words
+    names = _markup_tags(text)
     if not names:
         return text
     with_content = names & _WITH_CONTENT

@@ -95,6 +95,7 @@ def test_normalising_twice_changes_nothing() -> None:
         ("Line one<br/>line two", "Line oneline two"),
         ("Grants <script>alert(1)</script>announced", "Grants announced"),
         ("Grants <!-- wp:heading -->announced", "Grants announced"),
+        ("&lt;!DOCTYPE html&gt;&lt;html&gt;&lt;title&gt;Grants announced&lt;/title&gt;&lt;/html&gt;", "Grants announced"),
     ],
 )
 def test_clean_line_removes_markup_but_not_words_in_angle_brackets(raw: str, expected: str) -> None:
@@ -180,7 +181,7 @@ def test_normalising_a_cut_and_cleaned_record_changes_nothing() -> None:
 
 def test_clean_line_is_idempotent_on_hostile_strings() -> None:
     pieces = ["<", ">", "/", "&", "amp;", "lt;", "gt;", "#8217;", "em", "b", "script", "a href=x", " ", "x",
-              "<!--", "-->", "\u202e", "\x00", "\u00ad", "ສ", "\u0eb4", "&#x202E;", "br", "="]
+              "<!--", "-->", "<!DOCTYPE ", "\u202e", "\x00", "\u00ad", "ສ", "\u0eb4", "&#x202E;", "br", "="]
     rng = random.Random(10)
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
