@@ -11,7 +11,9 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
+from archiver.extract import extract
 from archiver.items import Article
+from archiver.normalise import normalise
 from archiver.pipelines.validate import MARKUP_SHARE, ValidatePipeline, markup_share
 from archiver.spiders.embassy import EmbassySpider
 
@@ -74,6 +76,20 @@ def test_validate_drops_a_markup_body_with_a_counted_reason(crawler) -> None:
     article = _article("\n\n".join(ABOUT_HTML))
     assert ValidatePipeline(crawler).process_item(article) is article
     assert crawler.stats.get_value("archiver/dropped/markup_body") == 1
+
+
+def test_a_page_misread_upstream_never_becomes_a_markup_record(crawler) -> None:
+    # what the old decoder did with BOM-less UTF-16: read it as UTF-8, so that every other character is a NUL
+    # and the extractor's "body" is the page's own source
+    page = embassy_post(BASE, "week", "Embassy Opens Lao Language Week", ENGLISH, "2024-06-03T02:30:00+00:00",
+                        charset_meta=None)
+    misread = page.encode("utf-16-le").decode("utf-8", "replace")
+    fields = extract(misread, f"{BASE}/week/")
+    assert fields["body"].startswith("<!DOCTYPE html>")  # the fault this guards against, reproduced
+    extracted = {k: v for k, v in fields.items() if k in Article.fields and k != "provenance"}
+    record = normalise({**_article("x"), **extracted, "url": f"{BASE}/week/"}).record
+    with pytest.raises(DropItem, match="markup_body"):
+        ValidatePipeline(crawler).process_item(Article(record))
 
 
 # --- the crawl -------------------------------------------------------------------------------------
