@@ -11,10 +11,11 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
-from w3lib.html import remove_tags, replace_entities
+from w3lib.html import remove_comments, remove_tags, remove_tags_with_content, replace_entities
 from w3lib.url import canonicalize_url, url_query_cleaner
 
 TRACKING_PARAMS = frozenset(
@@ -42,21 +43,79 @@ def clean_url(url: str) -> str:
     return canonicalize_url(url, keep_fragments=False)
 
 
-def _decode_entities(text: str) -> str:
-    # Decode until nothing changes, so a double-escaped "&amp;#8217;" ends as "’" and a second pass is a no-op.
-    for _ in range(4):
-        decoded = replace_entities(text)
-        if decoded == text:
-            break
-        text = decoded
-    return text
+# Characters no text field keeps: C0 and C1 controls other than the whitespace ones (which the whitespace rules
+# turn into spaces or line breaks), DEL, and lone surrogates (a JSON-LD "\\ud800" escape; not encodable as UTF-8).
+_CONTROLS = "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff"
+_BODY_STRIPPED = re.compile(f"[{_CONTROLS}]")
+# One-line fields also lose the bidi embedding, override and isolate characters: in a title they reverse what
+# a reader sees ("Trojan Source"), and a headline never needs them (the right-to-left marks U+200E/F are kept).
+_LINE_STRIPPED = re.compile(f"[{_CONTROLS}\u202a-\u202e\u2066-\u2069]")
+# A tag as markup writes it: a name, then attributes or nothing, then ">".
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)(?=[\s/>])([^<>]*)>")
+_DOCTYPE = re.compile(r"<!doctype\b[^<>]*>", re.IGNORECASE)
+_VOID_TAGS = frozenset({"br", "wbr", "hr", "img"})
+_WITH_CONTENT = frozenset({"script", "style"})
+# Real escaping nests two or three levels deep; past this the value is hostile and loses every "<", ">", "&".
+_MAX_MARKUP_PASSES = 8
+_HOSTILE_MARKUP = dict.fromkeys(map(ord, "<>&"), None)
+
+
+def _markup_tags(text: str) -> set[str]:
+    """Names of the tags in ``text`` that are markup rather than words in angle brackets: an element opened
+    and closed in the value (``<em>new</em>``), a void element (``<br>``), or a tag with attributes
+    (``<a href="...">``). "Why <script> tags matter" names a tag; it holds none."""
+    opened: set[str] = set()
+    closed: set[str] = set()
+    markup: set[str] = set()
+    for match in _TAG.finditer(text):
+        closing, name, rest = match.group(1), match.group(2).lower(), match.group(3)
+        (closed if closing else opened).add(name)
+        if name in _VOID_TAGS or "=" in rest:
+            markup.add(name)
+    return markup | (opened & closed)
+
+
+def _strip_markup(text: str) -> str:
+    if "<" not in text:
+        return text
+    if "<!" in text:
+        text = _DOCTYPE.sub("", text)  # a document type declaration is never words
+    names = _markup_tags(text)
+    if not names:
+        return text
+    with_content = names & _WITH_CONTENT
+    if with_content:
+        text = remove_tags_with_content(text, which_ones=tuple(sorted(with_content)))
+    return remove_tags(text, which_ones=tuple(sorted(names)))
+
+
+def _scrub(text: str, stripped: re.Pattern[str]) -> tuple[str, bool]:
+    """Entities decoded, markup and ``stripped`` characters removed, repeated until nothing changes (so a
+    double-escaped "&amp;#8217;" ends as "’" and cleaning the result again is a no-op); and whether any
+    ``stripped`` character was found."""
+    found = False
+    for _ in range(_MAX_MARKUP_PASSES):
+        decoded = replace_entities(text).translate(_INVISIBLE)
+        found = found or bool(stripped.search(decoded))
+        cleaned = _strip_markup(stripped.sub("", decoded))
+        if "<!--" in cleaned:
+            cleaned = remove_comments(cleaned)
+        if cleaned == text:
+            return text, found
+        text = cleaned
+    return stripped.sub("", text.translate(_HOSTILE_MARKUP).translate(_INVISIBLE)), found
+
+
+def _line(text: str) -> tuple[str, bool]:
+    """The cleaned one-line text and whether control or bidi characters were removed from it."""
+    scrubbed, found = _scrub(text, _LINE_STRIPPED)
+    return " ".join(unicodedata.normalize("NFC", scrubbed).split()), found
 
 
 def clean_line(text: str) -> str:
-    """A one-line text field: entities decoded, tags removed, whitespace collapsed, Unicode NFC."""
-    text = remove_tags(_decode_entities(text))
-    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
-    return " ".join(text.split())
+    """A one-line text field: entities decoded, markup removed (but not words in angle brackets), control and
+    bidi-override characters removed, whitespace collapsed, Unicode NFC."""
+    return _line(text)[0]
 
 
 def _clean_paragraph(block: str) -> str:
@@ -66,22 +125,12 @@ def _clean_paragraph(block: str) -> str:
 
 
 def clean_body(text: str) -> str:
-    """Body text: NFC, whitespace collapsed within lines, exactly one blank line between paragraphs."""
-    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE)).replace("\r\n", "\n").replace("\r", "\n")
+    """Body text: NFC, control characters removed (line breaks kept), whitespace collapsed within lines,
+    exactly one blank line between paragraphs."""
+    text = _BODY_STRIPPED.sub("", text.translate(_INVISIBLE))
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     paragraphs = (_clean_paragraph(block) for block in _PARAGRAPH_BREAK.split(text))
     return "\n\n".join(p for p in paragraphs if p)
-
-
-def clean_list(values: Iterable[Any]) -> list[str]:
-    """Cleaned, de-duplicated (case-insensitively, first spelling wins), empty values removed."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for value in values:
-        text = clean_line(str(value))
-        if text and text.casefold() not in seen:
-            seen.add(text.casefold())
-            out.append(text)
-    return out
 
 
 def word_count(body: str) -> int:
@@ -99,12 +148,117 @@ def record_id(canonical_url: str) -> str:
     return sha256_hex(canonical_url)[:32]
 
 
+@dataclass(frozen=True)
+class Limit:
+    """The most characters a field keeps, and what an over-long value becomes: ``cut`` at a word boundary
+    with "…" (prose: a title, a description, a caption), or ``removed`` (a name: a section, a site name, an
+    author, a tag; a value that long is not one)."""
+
+    max_chars: int
+    over: Literal["cut", "removed"]
+
+
+# Documented in the README's record table and enforced again by the JSON Schema (maxLength, maxItems).
+LIMITS = {
+    "title": Limit(300, "cut"),
+    "description": Limit(1000, "cut"),
+    "section": Limit(100, "removed"),
+    "site_name": Limit(200, "removed"),
+    "authors": Limit(120, "removed"),
+    "tags": Limit(100, "removed"),
+    "caption": Limit(1000, "cut"),
+}
+MAX_ITEMS = {"authors": 20, "tags": 50, "images": 100}
+MAX_URL_CHARS = 2083
+_ELLIPSIS = "…"
 _TEXT_FIELDS = ("title", "description", "section", "site_name")
 _LIST_FIELDS = ("authors", "tags")
 
 
-def normalise_record(record: dict[str, Any]) -> dict[str, Any]:
-    """The normalised copy of a record (idempotent). Empty values are removed rather than kept as ""."""
+@dataclass(frozen=True)
+class Normalised:
+    """A normalised record and what normalising had to change beyond formatting: ``(field, change)`` pairs,
+    change being ``cut``, ``removed`` (an over-long or unusable value, or list entries over the limit) or
+    ``controls`` (control or bidi characters removed). The pipeline counts them per source."""
+
+    record: dict[str, Any]
+    changes: tuple[tuple[str, str], ...] = ()
+
+
+def cut_at_word(text: str, max_chars: int) -> str:
+    """``text`` if it fits, else its longest start that ends at a space (or, in a run without spaces such as
+    Lao or a hostile value, at a character that starts a grapheme) followed by "…", within ``max_chars``."""
+    if len(text) <= max_chars:
+        return text
+    room = max_chars - len(_ELLIPSIS)
+    space = text.rfind(" ", 0, room + 1)
+    end = space if space > room // 2 else room
+    while end > 0 and unicodedata.category(text[end])[0] == "M":
+        end -= 1  # never separate a vowel sign or tone mark from its consonant
+    return text[:end].rstrip() + _ELLIPSIS
+
+
+class _Changes:
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+
+    def add(self, name: str, change: str) -> None:
+        if (name, change) not in self.seen:
+            self.seen.append((name, change))
+
+
+def _bounded_line(value: Any, name: str, changes: _Changes) -> str:
+    text, had_controls = _line(str(value))
+    if had_controls:
+        changes.add(name, "controls")
+    limit = LIMITS[name]
+    if len(text) <= limit.max_chars:
+        return text
+    changes.add(name, limit.over)
+    return cut_at_word(text, limit.max_chars) if limit.over == "cut" else ""
+
+
+def _bounded_list(values: Iterable[Any], name: str, changes: _Changes) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        text = _bounded_line(value, name, changes)
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            out.append(text)
+    if len(out) > MAX_ITEMS[name]:
+        changes.add(name, "removed")
+        out = out[: MAX_ITEMS[name]]
+    return out
+
+
+def _images(images: Iterable[Any], changes: _Changes) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for image in images:
+        raw = image.get("url") if isinstance(image, dict) else None
+        url = clean_url(raw) if isinstance(raw, str) and raw.strip() else ""
+        if url and (not url.startswith(("http://", "https://")) or len(url) > MAX_URL_CHARS):
+            changes.add("images", "removed")  # a data: URI or a megabyte of URL is not an image address
+            continue
+        if not url or url in seen:
+            continue
+        seen.add(url)
+        entry = {"url": url}
+        caption = _bounded_line(image.get("caption") or "", "caption", changes)
+        if caption:
+            entry["caption"] = caption
+        out.append(entry)
+    if len(out) > MAX_ITEMS["images"]:
+        changes.add("images", "removed")
+        out = out[: MAX_ITEMS["images"]]
+    return out
+
+
+def normalise(record: dict[str, Any]) -> Normalised:
+    """The normalised copy of a record (idempotent) and the changes worth counting. Empty values are removed
+    rather than kept as ""."""
+    changes = _Changes()
     out = dict(record)
     for key in ("url", "canonical_url"):
         if out.get(key):
@@ -113,27 +267,19 @@ def normalise_record(record: dict[str, Any]) -> dict[str, Any]:
         out["canonical_url"] = out["url"]
     for key in _TEXT_FIELDS:
         if key in out:
-            out[key] = clean_line(str(out[key]))
+            out[key] = _bounded_line(out[key], key, changes)
     for key in _LIST_FIELDS:
         if key in out:
-            out[key] = clean_list(out[key] or [])
+            out[key] = _bounded_list(out[key] or [], key, changes)
     if "language" in out:
         out["language"] = str(out["language"]).strip().lower()[:2]
     if "images" in out:
-        images, seen = [], set()
-        for image in out["images"] or []:
-            url = clean_url(image.get("url", "")) if image.get("url") else ""
-            if not url or url in seen:
-                continue
-            seen.add(url)
-            entry = {"url": url}
-            caption = clean_line(image.get("caption") or "")
-            if caption:
-                entry["caption"] = caption
-            images.append(entry)
-        out["images"] = images
+        out["images"] = _images(out["images"] or [], changes)
     if "body" in out:
-        out["body"] = clean_body(str(out["body"]))
+        raw_body = str(out["body"])
+        out["body"] = clean_body(raw_body)
+        if _BODY_STRIPPED.search(raw_body):
+            changes.add("body", "controls")
         out["word_count"] = word_count(out["body"])
         out["content_sha256"] = sha256_hex(out["body"])
     if out.get("canonical_url"):
@@ -143,4 +289,9 @@ def normalise_record(record: dict[str, Any]) -> dict[str, Any]:
             del out[key]
     if "provenance" in out:
         out["provenance"] = {k: v for k, v in out["provenance"].items() if k in out}
-    return out
+    return Normalised(out, tuple(changes.seen))
+
+
+def normalise_record(record: dict[str, Any]) -> dict[str, Any]:
+    """The normalised copy of a record (idempotent); see ``normalise`` for the changes it made."""
+    return normalise(record).record

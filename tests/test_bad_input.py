@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import read_archive, run_crawl, start_server, stop_server
-from .sites.badsite import BROKEN, GOOD
+from .sites.badsite import AROUND_LAUGHS, BROKEN, GOOD
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def test_good_pages_are_archived_despite_their_neighbours(bad_crawl: tuple) -> N
     report, records, base = bad_crawl
     assert report["finish_reason"] == "finished"
     archived = sorted(r["url"] for r in records)
-    assert archived == sorted(f"{base}/{s}/" for s in [*GOOD, "good-three"])
+    assert archived == sorted(f"{base}/{s}/" for s in [*GOOD, "good-three", *AROUND_LAUGHS])
 
 
 @pytest.mark.parametrize(("slug", "reason"), sorted(BROKEN.items()))
@@ -71,11 +71,15 @@ def test_malformed_html_still_gives_a_clean_record(bad_crawl: tuple) -> None:
 
 
 def test_broken_sitemaps_are_counted_and_hostile_xml_is_not_expanded(bad_crawl: tuple) -> None:
-    report, _, _ = bad_crawl
+    report, records, base = bad_crawl
     stats = report["stats"]
     assert stats.get("archiver/discovery/invalid_sitemap", 0) >= 1
     assert stats["archiver/discovery/articles/yoast_sitemap"] >= len(GOOD) + 1  # the gzipped sitemap was read
     assert "lollollol" not in report["_log"]
+    # the entries on either side of the entity bomb were read, fetched and archived
+    titles = {r["url"]: r["title"] for r in records}
+    assert titles[f"{base}/good-before-laughs/"] == "English Teachers Complete Summer Course"
+    assert titles[f"{base}/good-after-laughs/"] == "Embassy Supports Mekong River Study"
 
 
 def test_feed_fallback_with_an_unparsable_date(bad_server: str, tmp_path: Path) -> None:

@@ -29,7 +29,9 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
 <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
 <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]>
-<{root}><{item}><{loc}>https://la.usembassy.gov/&lol9;/</{loc}>{extra}</{item}></{root}>"""
+<{root}><{item}><{loc}>https://la.usembassy.gov/before/</{loc}>{extra}</{item}>
+<{item}><{loc}>https://la.usembassy.gov/&lol9;/</{loc}>{extra}</{item}>
+<{item}><{loc}>https://la.usembassy.gov/after/</{loc}>{extra}</{item}></{root}>"""
 
 
 def test_urlset_entries_with_dates() -> None:
@@ -66,11 +68,15 @@ def test_truncated_sitemap_yields_what_is_complete() -> None:
 def test_entity_expansion_is_not_performed_in_sitemaps_or_feeds() -> None:
     started = time.monotonic()
     body = BILLION_LAUGHS.replace(b"{root}", b"urlset").replace(b"{item}", b"url").replace(b"{loc}", b"loc")
-    entries = parse_sitemap(body.replace(b"{extra}", b"")).entries
-    assert all("lollollol" not in e.url for e in entries)
+    urls = [e.url for e in parse_sitemap(body.replace(b"{extra}", b"")).entries]
+    assert all("lollollol" not in url for url in urls)
+    # the entries around the hostile one are still read
+    assert urls[0] == "https://la.usembassy.gov/before/" and urls[-1] == "https://la.usembassy.gov/after/"
     feed = BILLION_LAUGHS.replace(b"<{root}>", b'<rss version="2.0"><channel>').replace(b"</{root}>", b"</channel></rss>")
     feed = feed.replace(b"{item}", b"item").replace(b"{loc}", b"link").replace(b"{extra}", b"")
-    assert all("lollollol" not in e.url for e in parse_feed(feed))
+    urls = [e.url for e in parse_feed(feed)]
+    assert all("lollollol" not in url for url in urls)
+    assert urls[0] == "https://la.usembassy.gov/before/" and urls[-1] == "https://la.usembassy.gov/after/"
     assert time.monotonic() - started < 5
 
 

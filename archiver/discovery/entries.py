@@ -52,3 +52,20 @@ def parse_loose_date(text: str | None) -> date | None:
         except ValueError:
             continue
     return None
+
+
+def without_doctype(xml: bytes) -> bytes:
+    """``xml`` without its document type declaration. Sitemaps and feeds never need one, and its internal
+    subset is where entity bombs are declared: without it no entity can be declared, so none expands, and the
+    parser does not stop at its amplification limit (which would lose every entry after the hostile one)."""
+    start = xml.find(b"<!DOCTYPE")
+    if start == -1:
+        return xml
+    close = xml.find(b">", start)
+    subset = xml.find(b"[", start, close if close != -1 else len(xml))
+    if subset != -1:
+        close = xml.find(b"]>", subset)
+        close = close + 1 if close != -1 else -1
+    if close == -1:
+        return xml[:start]
+    return xml[:start] + xml[close + 1:]

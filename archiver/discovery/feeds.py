@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from archiver.discovery.entries import Entry, parse_loose_date
+from archiver.discovery.entries import Entry, parse_loose_date, without_doctype
 
 
 class FeedError(ValueError):
@@ -23,7 +23,7 @@ def parse_feed(body: bytes) -> list[Entry]:
     if not head.startswith(b"<") or b"<html" in head:
         raise FeedError("not an XML document")
     try:
-        root = etree.fromstring(body, _PARSER)
+        root = etree.fromstring(without_doctype(body), _PARSER)
     except etree.XMLSyntaxError as exc:
         raise FeedError(f"malformed feed XML: {exc}") from exc
     if root is None:

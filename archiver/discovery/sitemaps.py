@@ -8,7 +8,7 @@ from lxml import etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
-from archiver.discovery.entries import Entry, parse_loose_date
+from archiver.discovery.entries import Entry, parse_loose_date, without_doctype
 
 
 class SitemapError(ValueError):
@@ -46,7 +46,7 @@ def sitemap_bytes(body: bytes, *, max_size: int = 0) -> bytes:
 
 def parse_sitemap(body: bytes, *, max_size: int = 0) -> ParsedSitemap:
     """Entries of a sitemap or sitemap index. Entities are never expanded (Scrapy's reader disables them)."""
-    xml = sitemap_bytes(body, max_size=max_size)
+    xml = without_doctype(sitemap_bytes(body, max_size=max_size))
     head = xml.lstrip()[:512].lower()
     if not head.startswith(b"<") or b"<html" in head:
         raise SitemapError("not an XML document")

@@ -105,7 +105,26 @@ def strip_site_name(
 
 
 _LABEL_SEPARATORS = (" | ", " – ", " — ")
+_DASHES = (" – ", " — ")
 _MAX_LABEL_WORDS = 4
+# Words a name may hold in lower case ("Department of State", "Faces and Places").
+_NAME_CONNECTORS = frozenset({"a", "an", "and", "at", "by", "de", "for", "in", "of", "on", "the", "to", "&", "+"})
+
+
+def _is_name_shaped(text: str) -> bool:
+    """Whether ``text`` is written the way names and labels are: every word starts with a capital letter or a
+    digit, apart from the connectors names hold ("Artlyst", "EPAM SolutionsHub", "Top Affordable Picks").
+    Caseless scripts (Lao, Thai) give no such sign, and their tails are kept."""
+    words = text.split()
+    if not words:
+        return False
+    for position, word in enumerate(words):
+        first = next((ch for ch in word if ch.isalnum()), "")
+        if position and word.casefold() in _NAME_CONNECTORS:
+            continue
+        if not (first.isdigit() or first.isupper()):
+            return False
+    return True
 
 
 def strip_trailing_label(title: str) -> str:
@@ -114,15 +133,19 @@ def strip_trailing_label(title: str) -> str:
     in sight").
 
     SEO titles end in a section, site or format label that the printed headline does not carry;
-    the label is short, so a tail of more than a few words (a subtitle) is kept. Only for titles
+    the label is short, so a tail of more than a few words (a subtitle) is kept. A pipe separates
+    only labels; a dash also introduces subtitles ("Deal agreed – what comes next"), so after a
+    dash the tail must also be written as a name is, each word capitalised. Only for titles
     declared in metadata on pages no family describes: a family strips its own known suffix.
     """
     for sep in _LABEL_SEPARATORS:
         if sep in title:
             head, _, tail = title.rpartition(sep)
-            if len(head.split()) >= 2 and len(tail.split()) <= _MAX_LABEL_WORDS:
-                return head.strip()
-            return title
+            if len(head.split()) < 2 or len(tail.split()) > _MAX_LABEL_WORDS:
+                return title
+            if sep in _DASHES and not _is_name_shaped(tail):
+                return title
+            return head.strip()
     return title
 
 

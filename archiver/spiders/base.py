@@ -443,6 +443,11 @@ class ArchiveSpider(scrapy.Spider):
         if decoded.mismatch:
             outcomes.count(stats, source, "charset_mismatch")
             outcomes.note_once(stats, "charset mismatch", response.url, decoded.mismatch)
+        if decoded.undecodable:
+            outcomes.count(stats, source, "decode_errors")
+            outcomes.count(stats, source, "replacement_chars", value=decoded.undecodable)
+            outcomes.note_once(stats, "undecodable bytes", response.url,
+                               f"{decoded.undecodable} invalid {decoded.encoding} sequence(s) kept as U+FFFD")
         return Page(
             url=response.url,
             html=decoded.text,

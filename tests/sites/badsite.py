@@ -35,8 +35,11 @@ BROKEN = {
 BILLION_LAUGHS = (
     '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
     + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 2 else "") + ";") * 10}">' for i in range(2, 10))
-    + ']><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}/&lol9;/</loc></url></urlset>'
+    + ']><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}/good-before-laughs/</loc></url>'
+    + '<url><loc>{base}/&lol9;/</loc></url><url><loc>{base}/good-after-laughs/</loc></url></urlset>'
 )
+# The good entries around the hostile one, which must still be read.
+AROUND_LAUGHS = ["good-before-laughs", "good-after-laughs"]
 
 
 def urlset(base: str, slugs: list[str], lastmod: str = "2024-05-01T00:00:00+00:00") -> str:
@@ -75,11 +78,13 @@ class BadSite(resource.Resource):
             return send("<?xml version='1.0'?><urlset><url><loc>%%%broken", xml)
         if path == "/post-sitemap4.xml":
             return send(BILLION_LAUGHS.replace("{base}", base), xml)
-        if path in ("/good-one/", "/good-two/", "/good-three/"):
+        if path in ("/good-one/", "/good-two/", "/good-three/", "/good-before-laughs/", "/good-after-laughs/"):
             slug = path.strip("/")
             title = {"good-one": "Embassy Announces Clean Water Grants",
                      "good-two": "Ambassador Visits Luang Prabang School",
-                     "good-three": "Fulbright Alumni Meet in Vientiane"}[slug]
+                     "good-three": "Fulbright Alumni Meet in Vientiane",
+                     "good-before-laughs": "English Teachers Complete Summer Course",
+                     "good-after-laughs": "Embassy Supports Mekong River Study"}[slug]
             paras = [f"{title}. {TEXT[0]}", *TEXT[1:]]
             return send(embassy_post(base, slug, title, paras, "2024-04-02T03:04:05+00:00"))
         if path == "/malformed-html/":
