@@ -89,7 +89,9 @@ def run_size(count: int, mode: str, work: Path) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "archiver.cli", "crawl", "la", "--base-url", f"la={base}",
            "--archive", str(run / "archive"), "--state", str(run / "state"), "--runs", str(run / "runs"),
            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-           "-s", "LOG_LEVEL=WARNING", "-s", "RETRY_ENABLED=False"]
+           "-s", "LOG_LEVEL=WARNING", "-s", "RETRY_ENABLED=False",
+           # one 200,000-URL sitemap is about 19 MB, over the default 16 MB download cap
+           "-s", f"DOWNLOAD_MAXSIZE={64 * 1024 * 1024}"]
     started = time.perf_counter()
     try:
         with (work / f"crawl-{count}.log").open("wb") as log:
