@@ -135,7 +135,7 @@ def test_a_stray_byte_in_lao_utf8_is_one_replacement_character(hostile_crawl: tu
     assert len(logged) == 1
 
 
-@pytest.mark.parametrize("slug", ["utf16-declared", "utf16-undeclared"])
+@pytest.mark.parametrize("slug", ["utf16-declared", "utf16-undeclared", "utf16-headerless"])
 def test_utf16_without_bom_is_decoded(hostile_crawl: tuple, slug: str) -> None:
     _, records, _ = hostile_crawl
     record = records[slug]
@@ -144,10 +144,11 @@ def test_utf16_without_bom_is_decoded(hostile_crawl: tuple, slug: str) -> None:
     assert "\x00" not in record["body"] and "<" not in record["body"]
 
 
-def test_charset_mismatch_counts_only_the_undeclared_utf16_page(hostile_crawl: tuple) -> None:
+def test_charset_mismatch_counts_only_the_undeclared_utf16_pages(hostile_crawl: tuple) -> None:
     report, _, base = hostile_crawl
-    assert report["stats"]["archiver/source/la/charset_mismatch"] == 1
-    assert f"charset mismatch: {base}/utf16-undeclared/ (no charset declared; decoded as utf-16-le)" in report["_log"]
+    assert report["stats"]["archiver/source/la/charset_mismatch"] == 2
+    for slug in ("utf16-undeclared", "utf16-headerless"):
+        assert f"charset mismatch: {base}/{slug}/ (no charset declared; decoded as utf-16-le)" in report["_log"]
 
 
 def test_a_megabyte_title_is_cut_and_counted(hostile_crawl: tuple) -> None:

@@ -432,14 +432,16 @@ class ArchiveSpider(scrapy.Spider):
         if content_type and not content_type.startswith(_HTML_TYPES):
             outcomes.reject(stats, source, response.url, "not_html", content_type.split(";")[0])
             return None
-        if not content_type and not response.body.lstrip()[:512].lower().startswith((b"<!doctype", b"<html")):
+        decoded = decode_html(response.body, content_type)
+        head = decoded.text.lstrip("\ufeff \t\r\n")[:512].lower()
+        if not content_type and not head.startswith(("<!doctype", "<html")):
+            # judged on the decoded text, so a UTF-16 page served without any header is still recognised
             outcomes.reject(stats, source, response.url, "not_html", "no Content-Type and no HTML start")
             return None
         challenge = detect_challenge(response.status, response.headers, response.body)
         if challenge:
             self.count_challenge(source, response.url, challenge)
             return None
-        decoded = decode_html(response.body, content_type)
         if decoded.mismatch:
             outcomes.count(stats, source, "charset_mismatch")
             outcomes.note_once(stats, "charset mismatch", response.url, decoded.mismatch)

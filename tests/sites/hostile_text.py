@@ -47,6 +47,7 @@ ABOUT_HTML = [
 OPENERS = {
     "utf16-declared": "Students read their own poems in Lao on the first morning.",
     "utf16-undeclared": "A second group of teachers joined the workshop this year.",
+    "utf16-headerless": "A third group came from the southern provinces for the closing day.",
     "huge-title": "Embassy staff marked Mekong Day with a walk along the river bank.",
     "bidi-title": "Visa appointments in July open for booking next Monday.",
 }
@@ -65,6 +66,7 @@ ARCHIVED = {
     "lao-stray-byte": LAO_TITLE,
     "utf16-declared": "Embassy Opens Lao Language Week",
     "utf16-undeclared": "Embassy Opens Lao Language Week Again",
+    "utf16-headerless": "Embassy Closes Lao Language Week",
     "huge-title": None,
     "bidi-title": BIDI_TITLE,
     "about-html": "Why <script> tags matter",
@@ -111,6 +113,11 @@ class HostileText(resource.Resource):
             page = embassy_post(base, slug, ARCHIVED[slug], english(slug), PUBLISHED, charset_meta=None)
             ctype = "text/html; charset=utf-16" if slug == "utf16-declared" else "text/html"
             return send(page.encode("utf-16-le"), ctype)  # no byte order mark
+        if slug == "utf16-headerless":  # no byte order mark and no Content-Type header at all
+            page = embassy_post(base, slug, ARCHIVED[slug], english(slug), PUBLISHED, charset_meta=None)
+            request.setResponseCode(200)
+            request.defaultContentType = None
+            return page.encode("utf-16-le")
         if slug == "huge-title":
             page = embassy_post(base, slug, "Embassy Marks Mekong Day", english(slug), PUBLISHED)
             page = page.replace("<title>Embassy Marks Mekong Day | U.S. Embassy in Laos</title>",
