@@ -54,7 +54,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_crawl(args: argparse.Namespace) -> int:
     from archiver.runner import run_crawl
     from archiver.sources import resolve
-    from archiver.spiders.base import parse_limit, parse_since
+    from archiver.spiders.base import parse_limit, parse_period
 
     registry = load_registry()
     if args.all or args.kind:
@@ -66,7 +66,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         print("archiver crawl: name sources, or use --all or --kind", file=sys.stderr)
         return EXIT_USAGE
     try:
-        parse_since(args.since)
+        parse_period(args.since, args.until)
         limit = parse_limit(args.limit)
     except ValueError as exc:
         print(f"archiver crawl: {exc}", file=sys.stderr)
@@ -76,8 +76,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         if value:
             overrides[name] = str(Path(value).resolve())
     base_urls = dict(pair.split("=", 1) for pair in args.base_url or [])
-    return run_crawl(sources, since=args.since, limit=limit, archive=Path(args.archive).resolve() if args.archive
-                     else None, parallel=args.parallel, settings_overrides=overrides, base_urls=base_urls)
+    archive = Path(args.archive).resolve() if args.archive else None
+    return run_crawl(sources, since=args.since, until=args.until, limit=limit, archive=archive,
+                     parallel=args.parallel, settings_overrides=overrides, base_urls=base_urls)
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
@@ -120,7 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sources", nargs="*", help="source names (see `archiver sources`)")
     p.add_argument("--all", action="store_true", help="every registered source")
     p.add_argument("--kind", choices=KINDS, help="every source of this kind")
-    p.add_argument("--since", help="skip posts older than YYYY-MM-DD (judged before fetching)")
+    p.add_argument("--since", help="only posts published on or after YYYY-MM-DD (see the README's edge rules)")
+    p.add_argument("--until", help="only posts published on or before YYYY-MM-DD (see the README's edge rules)")
     p.add_argument("--limit", help="at most N articles per source")
     p.add_argument("--archive", help="archive folder (default: data/archive)")
     p.add_argument("--state", help="state folder: index and locks (default: data/state)")

@@ -85,6 +85,7 @@ def run_crawl(
     sources: list[Source],
     *,
     since: str | None = None,
+    until: str | None = None,
     limit: int | None = None,
     archive: Path | None = None,
     parallel: int = 4,
@@ -110,6 +111,8 @@ def run_crawl(
         arguments: dict[str, Any] = {spider.source_argument: source.name, "run_id": run_id}
         if since:
             arguments["since"] = since
+        if until:
+            arguments["until"] = until
         if limit:
             arguments["limit"] = limit
         if archive:

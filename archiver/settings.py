@@ -51,6 +51,7 @@ ITEM_PIPELINES = {
     "archiver.pipelines.extract.ExtractPipeline": 100,
     "archiver.pipelines.normalise.NormalisePipeline": 200,
     "archiver.pipelines.validate.ValidatePipeline": 300,
+    "archiver.pipelines.period.PeriodPipeline": 350,
     "archiver.pipelines.dedupe.DedupePipeline": 400,
     "archiver.pipelines.incremental.IncrementalPipeline": 500,
 }

@@ -136,3 +136,46 @@ def test_listing_entries_dates_and_next_page() -> None:
 def test_loose_dates(text: str, day: str | None) -> None:
     parsed = parse_loose_date(text)
     assert (parsed.isoformat() if parsed else None) == day
+
+
+RSS1 = b"""<?xml version="1.0" encoding="utf-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="https://kpl.gov.la/rss"><title>KPL News</title><link>https://kpl.gov.la/</link>
+<items><rdf:Seq><rdf:li rdf:resource="https://kpl.gov.la/En/Detail.aspx?id=101"/></rdf:Seq></items></channel>
+<item rdf:about="https://kpl.gov.la/En/Detail.aspx?id=101"><title>Rice harvest begins in Savannakhet</title>
+<link>https://kpl.gov.la/En/Detail.aspx?id=101</link><dc:date>2024-10-02T08:15:00+07:00</dc:date></item>
+<item rdf:about="https://kpl.gov.la/En/Detail.aspx?id=102"><title>New bridge opens</title>
+<link>https://kpl.gov.la/En/Detail.aspx?id=102</link></item>
+</rdf:RDF>"""
+
+ATOM03 = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Mekong Observer</title>
+<entry><title>Ferry timetable changes</title>
+<link rel="alternate" type="text/html" href="https://mekongobserver.example/2024/06/20/ferry-timetable/"/>
+<issued>2024-06-20T14:37:00+07:00</issued><modified>2024-06-21T09:00:00+07:00</modified></entry>
+<entry><title>Only modified</title><link rel="alternate" href="https://mekongobserver.example/2024/06/22/edit/"/>
+<modified>2024-06-23T10:00:00Z</modified></entry>
+</feed>"""
+
+RSS091 = b"""<?xml version="1.0"?><rss version="0.91"><channel><title>Old feed</title><link>https://x.org/</link>
+<description>d</description><item><title>One</title><link>https://x.org/one</link></item></channel></rss>"""
+
+
+def test_rss1_rdf_feed_is_read() -> None:
+    entries = parse_feed(RSS1)
+    assert [e.url for e in entries] == ["https://kpl.gov.la/En/Detail.aspx?id=101", "https://kpl.gov.la/En/Detail.aspx?id=102"]
+    assert entries[0].day.isoformat() == "2024-10-02"
+    assert entries[1].day is None and not entries[1].date_unreadable
+
+
+def test_atom03_feed_publication_and_modification_dates() -> None:
+    first, second = parse_feed(ATOM03)
+    assert first.url == "https://mekongobserver.example/2024/06/20/ferry-timetable/"
+    assert (first.day.isoformat(), first.published) == ("2024-06-20", True)
+    # only a modification date: it may skip a post before --since, never one after --until
+    assert (second.day.isoformat(), second.published) == ("2024-06-23", False)
+
+
+def test_rss091_feed_is_read() -> None:
+    assert [e.url for e in parse_feed(RSS091)] == ["https://x.org/one"]

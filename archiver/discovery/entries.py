@@ -15,6 +15,9 @@ class Entry:
     url: str
     day: date | None = None
     raw_date: str | None = None
+    # Whether ``day`` is a publication date (feed items, listings, the WordPress API) rather than a
+    # modification date (a sitemap's lastmod): only a publication date can show a post is newer than ``until``.
+    published: bool = True
 
     @property
     def date_unreadable(self) -> bool:

@@ -54,7 +54,8 @@ def parse_sitemap(body: bytes, *, max_size: int = 0) -> ParsedSitemap:
         sitemap = Sitemap(xml)
         kind = sitemap.type
         entries = [
-            Entry(url=d["loc"], day=parse_loose_date(d.get("lastmod")), raw_date=d.get("lastmod") or None)
+            Entry(url=d["loc"], day=parse_loose_date(d.get("lastmod")), raw_date=d.get("lastmod") or None,
+                  published=False)
             for d in sitemap
             if d.get("loc", "").startswith(("http://", "https://"))
         ]

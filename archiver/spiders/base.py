@@ -70,13 +70,27 @@ def normal_lastmod(raw: str | None) -> str | None:
     return raw if _TIMESTAMP.match(raw) else None
 
 
-def parse_since(value: str | None) -> date | None:
+def parse_day(name: str, value: str | None) -> date | None:
     if not value:
         return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+        raise ValueError(f"{name}={value!r} is not a date in YYYY-MM-DD form")
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise ValueError(f"since={value!r} is not a date in YYYY-MM-DD form") from exc
+        raise ValueError(f"{name}={value!r} is not a date in YYYY-MM-DD form") from exc
+
+
+def parse_since(value: str | None) -> date | None:
+    return parse_day("since", value)
+
+
+def parse_period(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    """``since`` and ``until`` (both days included); refuses a period that ends before it starts."""
+    first, last = parse_day("since", since), parse_day("until", until)
+    if first and last and last < first:
+        raise ValueError(f"until={until!r} is before since={since!r}")
+    return first, last
 
 
 def parse_limit(value: Any) -> int | None:
@@ -116,6 +130,7 @@ class ArchiveSpider(scrapy.Spider):
         self,
         *args: Any,
         since: str | None = None,
+        until: str | None = None,
         limit: str | int | None = None,
         base_url: str | None = None,
         mirrors: str | None = None,
@@ -134,7 +149,7 @@ class ArchiveSpider(scrapy.Spider):
         self._mirrors = mirrors
         self.sources: list[Source] = []
         self.sources_by_name: dict[str, Source] = {}
-        self.since = parse_since(since)
+        self.since, self.until = parse_period(since, until)
         self.limit = parse_limit(limit)
         self.started_at = datetime.now(UTC)
         self.run_id = run_id or new_run_id(self.started_at)
@@ -211,11 +226,12 @@ class ArchiveSpider(scrapy.Spider):
         counted as not fetched, so Scrapy keeps the crawl open while discovery is still working.
         """
         logger.info(
-            "run %s: %d %s source(s)%s%s; archive in %s",
+            "run %s: %d %s source(s)%s%s%s; archive in %s",
             self.run_id,
             len(self.sources),
             self.source_kind,
             f", since {self.since}" if self.since else "",
+            f", until {self.until}" if self.until else "",
             f", at most {self.limit} articles each" if self.limit else "",
             self.archive_dir,
         )
@@ -350,8 +366,19 @@ class ArchiveSpider(scrapy.Spider):
         )
 
     def is_too_old(self, entry: Entry) -> bool:
-        """True when ``since`` is set and the entry's date is known and earlier (unknown dates are fetched)."""
+        """True when ``since`` is set and the entry's date is known and earlier (unknown dates are fetched).
+
+        Any document date works here: a post modified (sitemap ``lastmod``) before ``since`` was published
+        before it too."""
         return bool(self.since and entry.day and entry.day < self.since)
+
+    def is_too_new(self, entry: Entry) -> bool:
+        """True when ``until`` is set and the entry's *publication* date is known and later.
+
+        A modification date (a sitemap's ``lastmod``, an Atom ``updated``) proves nothing here: a post edited
+        after ``until`` may have been published before it, so such entries are fetched and judged by the page's
+        own date (``archiver.pipelines.validate``)."""
+        return bool(self.until and entry.day and entry.published and entry.day > self.until)
 
     def offer(self, source: Source, entry: Entry, address: str | None, *, via: str, article: bool,
               unusable: bool = False, from_sitemap: bool = False) -> bool:
@@ -380,6 +407,8 @@ class ArchiveSpider(scrapy.Spider):
             reason = "url_too_long"
         elif self.is_too_old(entry):
             reason = "before_since"
+        elif self.is_too_new(entry):
+            reason = "after_until"
         if reason:
             self.not_fetched(source.name, reason, entry.url)
             return False
