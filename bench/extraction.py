@@ -24,6 +24,7 @@ import argparse
 import contextlib
 import gzip
 import json
+import os
 import math
 import platform
 import re
@@ -377,7 +378,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps({
         "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "pages": len(pages),
-        "data": str(args.data),
+        # relative to the repository, so a results file names no folder of the machine it ran on
+        "data": os.path.relpath(Path(args.data).resolve(), REPO),
         "python": platform.python_version(),
         "machine": platform.platform(),
         "command": " ".join(["python", "bench/extraction.py", *(argv if argv is not None else sys.argv[1:])]),

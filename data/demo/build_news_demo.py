@@ -17,7 +17,7 @@ written for this demo and is fictional) and renders it in the markup of each sit
 * ``mekongobserver.example``: a fictional WordPress outlet in the classic tagDiv single template, to show that a
   new WordPress site needs only a registry entry.
 
-Markup structure and class names follow the real pages studied (see /work/shared/pages and SITES.md); no text,
+Markup structure and class names follow the real pages studied (see ../shared/pages and its SITES.md); no text,
 CSS or script was copied from them. Because the HTML and news_expected.json are written from the same data, the
 expected values cannot drift from the pages. Output is deterministic (no clock, no randomness) and the script
 uses the standard library only:

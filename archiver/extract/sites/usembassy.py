@@ -3,7 +3,7 @@
 About 170 mission sites share one theme, so one rule set covers ``*.usembassy.gov``,
 ``*.usmission.gov``, ``*.usconsulate.gov`` and the China mission's own domain. Authorship on these
 sites is institutional ("By U.S. Embassy Vientiane"), so such bylines are never reported as
-authors. See /tmp/spec/usembassy_markup.md for the markup these selectors follow.
+authors. The markup these selectors follow is described in ``../shared/pages/SITES.md``.
 """
 
 from __future__ import annotations
