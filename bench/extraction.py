@@ -24,8 +24,8 @@ import argparse
 import contextlib
 import gzip
 import json
-import os
 import math
+import os
 import platform
 import re
 import statistics
