@@ -87,6 +87,8 @@ ARCHIVER_EXTRACT_PROCESSES = "auto"
 # Discovery gives up on a document Scrapy dropped without calling back (its duplicate filter, offsite or URL-length
 # checks) once nothing has been in flight for this many seconds, so one lost document never stalls a source.
 ARCHIVER_STALL_SECONDS = 5.0
+# Posts per page asked of WordPress's REST API (its maximum is 100).
+ARCHIVER_WP_REST_PER_PAGE = 100
 # Pages shorter than this many words are not articles (cookie notices, redirect stubs, empty templates).
 ARCHIVER_MIN_WORDS = 20
 

@@ -5,7 +5,8 @@ are. Every site gets its own listener on 127.0.0.1; at serve time ``https://<hos
 rewritten to that listener's address, and the site's mirror hosts to ``localhost`` on the same port (another
 host name for the same files, as real mirrors are). A URL's query is part of the file name
 (``/En/detail.aspx?id=7`` is ``En/detail.aspx@id=7``) so ASP.NET- and PHP-style sites can be reproduced. A
-directory serves its ``index.html``, ``index.xml`` or ``index.php``; a missing file is a real 404; a page with a
+directory serves its ``index.html``, ``index.xml`` or ``index.php``; a missing file is a real 404; ``/wp-json/``
+is WordPress's REST API (``archiver.demo.wp_rest``); a page with a
 ``<file>.status-<code>`` marker beside it is served with that status (challenge pages). An optional delay per
 response lets tests interrupt a crawl mid-way.
 """
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from twisted.web import resource, server
+
+from archiver.demo import wp_rest
 
 _TYPES = {
     ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8", ".php": "text/html; charset=utf-8",
@@ -64,8 +67,16 @@ class DemoSite(resource.Resource):
     def render_GET(self, request: Any) -> bytes | int:  # noqa: N802 - Twisted's method name
         raw = request.uri.decode("utf-8", "replace")
         path, _, query = raw.partition("?")
-        target = self.locate(path, query)
-        if target is None:
+        api = wp_rest.answer(self.root, path, query)
+        target = self.locate(path, query) if api is None else None
+        if api is not None:
+            status, headers, body = api
+            request.setResponseCode(status)
+            for name, value in headers.items():
+                request.setHeader(name.encode(), value.encode())
+            for old, new in self.rewrites:
+                body = body.replace(old.replace(b"/", b"\\/"), new.replace(b"/", b"\\/")).replace(old, new)
+        elif target is None:
             request.setResponseCode(404)
             request.setHeader(b"Content-Type", b"text/html; charset=utf-8")
             body = NOT_FOUND

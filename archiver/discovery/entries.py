@@ -18,6 +18,10 @@ class Entry:
     # Whether ``day`` is a publication date (feed items, listings, the WordPress API) rather than a
     # modification date (a sitemap's lastmod): only a publication date can show a post is newer than ``until``.
     published: bool = True
+    # From the WordPress API: the post's modification stamp (compared with the archive's, like a sitemap's
+    # lastmod) and its exact publication time (a hint the page itself may lack).
+    modified: str | None = None
+    published_at: str | None = None
 
     @property
     def date_unreadable(self) -> bool:

@@ -20,9 +20,10 @@ from archiver.discovery.listings import WORDPRESS_LISTING, ListingRules
 from archiver.discovery.patterns import LinearPattern, PatternError, UrlRewrite, compile_rewrite
 from archiver.discovery.selectors import ELEMENT, VALUE, SelectorProblem, check_css, check_css_list
 
-METHODS = ("sitemap", "feed", "listing")
+METHODS = ("wp-rest", "sitemap", "feed", "listing")
 # The keys each method reads; any other key in a step is refused.
 STEP_KEYS: dict[str, tuple[str, ...]] = {
+    "wp-rest": ("method", "name", "url", "urls", "max_pages"),
     "sitemap": ("method", "name", "url", "urls", "follow"),
     "feed": ("method", "name", "url", "urls"),
     "listing": ("method", "name", "url", "urls", "links", "next_page", "entry", "entry_date", "page_date",
@@ -52,8 +53,14 @@ class DiscoveryStep:
 
 
 USEMBASSY_LISTINGS = ("/news-events/", "/category/press-releases/", "/category/news/", "/category/alert/")
+# WordPress's REST API lists every post with its exact publication and modification times, filtered by date on the
+# server; tried first where the site runs WordPress. A site that closed it (401/403/404, HTML, rest_no_route) falls
+# through to its sitemaps.
+WP_REST = DiscoveryStep("wp_rest", "wp-rest", ("/wp-json/wp/v2/posts",))
+WP_REST_FAMILIES = ("usembassy", "tagdiv")
 FAMILY_PLANS: dict[str, tuple[DiscoveryStep, ...]] = {
     "usembassy": (
+        WP_REST,
         DiscoveryStep("yoast_sitemap", "sitemap", ("/sitemap_index.xml",),
                       follow=LinearPattern(r"/post-sitemap\d*\.xml(\.gz)?$")),
         DiscoveryStep("wp_sitemap", "sitemap", ("/wp-sitemap.xml",),
@@ -190,19 +197,25 @@ def discovery_plan(
     source's hosts and becomes a path.
     """
     if "discovery" not in extra:
-        return FAMILY_PLANS.get(family, DEFAULT_PLAN)
-    raw_steps = extra["discovery"]
-    if not isinstance(raw_steps, list) or not raw_steps:
-        raise PlanError("'discovery'", "must be a non-empty list of tables ([[source.discovery]]), not "
-                        f"{raw_steps!r}; leave it out to use the family's plan")
-    taken: set[str] = set()
-    return tuple(_step(raw, f"'discovery' step {i + 1}", taken, on_site) for i, raw in enumerate(raw_steps))
+        plan = FAMILY_PLANS.get(family, DEFAULT_PLAN)
+    else:
+        raw_steps = extra["discovery"]
+        if not isinstance(raw_steps, list) or not raw_steps:
+            raise PlanError("'discovery'", "must be a non-empty list of tables ([[source.discovery]]), not "
+                            f"{raw_steps!r}; leave it out to use the family's plan")
+        taken: set[str] = set()
+        plan = tuple(_step(raw, f"'discovery' step {i + 1}", taken, on_site) for i, raw in enumerate(raw_steps))
+    if family in WP_REST_FAMILIES and not any(step.method == "wp-rest" for step in plan):
+        plan = (WP_REST, *plan)  # the WordPress families always try the API first
+    return plan
 
 
 def plan_as_registry(plan: tuple[DiscoveryStep, ...], raw_steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The registry's steps with each step's URLs as the plan resolved them (absolute same-site URLs made
     paths), so a plan rebuilt later from them, for another base URL, fetches from that base URL."""
     cleaned = []
+    if len(plan) == len(raw_steps) + 1 and plan[0] is WP_REST:
+        plan = plan[1:]  # the API step the WordPress families add in front of their own steps
     for step, raw in zip(plan, raw_steps, strict=True):
         entry = {k: v for k, v in raw.items() if k not in ("url", "urls")}
         entry["urls"] = list(step.urls)

@@ -319,7 +319,8 @@ def build_record(
     date_cands = {
         "published_at": [c for c in _ordered("published_at", meta, site, rules)
                          if rules is not GENERAL or c.source != PAGE_NODE_DATE]
-        + [Candidate(date_from_url(url), "url"),
+        + [Candidate(normalize_iso(hints.get("published_at"), tz), "hint:wp_rest"),
+           Candidate(date_from_url(url), "url"),
            Candidate(normalize_iso(hints.get("listing_date"), tz), "hint:listing_date")],
         "modified_at": _ordered("modified_at", meta, site, rules),
     }

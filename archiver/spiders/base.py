@@ -111,8 +111,9 @@ class Candidate(NamedTuple):
     source: str
     url: str  # where to fetch it
     via: str  # the discovery step that found it
-    lastmod: str | None  # the sitemap's lastmod for it, normalised (sitemap entries only)
+    lastmod: str | None  # when the document says it was last modified (sitemap lastmod, API modified_gmt)
     listing_date: str | None  # the date a listing printed beside it
+    published_at: str | None = None  # its exact publication time, from the WordPress API
 
 
 class ArchiveSpider(scrapy.Spider):
@@ -353,6 +354,8 @@ class ArchiveSpider(scrapy.Spider):
             hints["listing_date"] = candidate.listing_date
         if candidate.lastmod:
             hints["sitemap_lastmod"] = candidate.lastmod
+        if candidate.published_at:
+            hints["published_at"] = candidate.published_at
         self._scheduled[candidate.source] += 1
         self._in_flight[candidate.url] = candidate.source
         outcomes.count(self.crawler.stats, candidate.source, "discovery", "articles", candidate.via)
@@ -416,9 +419,10 @@ class ArchiveSpider(scrapy.Spider):
             self.not_fetched(source.name, "over_limit", entry.url)
             self._note_limit(source.name)
             return False
-        lastmod = normal_lastmod(entry.raw_date) if from_sitemap else None
+        lastmod = normal_lastmod(entry.raw_date if from_sitemap else entry.modified)
         listing_date = entry.day.isoformat() if entry.day and via == "listing" else None
-        self._queues[source.name].append(Candidate(source.name, address, via, lastmod, listing_date))
+        self._queues[source.name].append(
+            Candidate(source.name, address, via, lastmod, listing_date, entry.published_at))
         self.poke()
         return True
 

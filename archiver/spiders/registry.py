@@ -17,18 +17,20 @@ only itself: the step completes, and a step that found nothing falls through to 
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from archiver import outcomes
 from archiver.challenges import detect_challenge
-from archiver.discovery import Entry
+from archiver.discovery import Entry, parse_loose_date
 from archiver.discovery.feeds import FeedError, parse_feed
 from archiver.discovery.listings import parse_listing
 from archiver.discovery.plan import DiscoveryStep
@@ -58,6 +60,8 @@ class StepRun:
 
     pending: int = 0  # documents asked for and not yet settled
     found: int = 0  # on-site article URLs its documents listed (whatever became of them)
+    works: bool = False  # a document answered as the method expects, even if it listed nothing new
+    last_page: tuple[Any, ...] = ()  # the post ids of the API page read last (a repeated page ends paging)
     sitemap_entries: list[Entry] = field(default_factory=list)  # held back to be offered newest first
 
 
@@ -94,6 +98,8 @@ class RegistrySpider(ArchiveSpider):
         for url in source.plan[index].urls:
             # A base URL may carry a path (a site served under a folder): plan paths are relative to it.
             absolute = source.base_url + url if url.startswith("/") else urljoin(source.base_url + "/", url)
+            if source.plan[index].method == "wp-rest":
+                absolute = self._rest_page_url(absolute, 1)
             self._request_document(source, index, absolute, listing_page=1)
         if not self._steps[key].pending:  # every document was refused before it was asked for
             self._step_done(source, index)
@@ -104,19 +110,19 @@ class RegistrySpider(ArchiveSpider):
             entries, run.sitemap_entries = run.sitemap_entries, []
             self._offer_entries(source, index, newest_first(entries))
         stats = self.crawler.stats
-        if run.found:
+        if run.found or run.works:
             outcomes.count(stats, source.name, "discovery", "method", step.name)
         else:
             outcomes.count(stats, source.name, "discovery", "failed", step.name)
             logger.info("%s: %s found no articles; trying the next method", source.name, step.name)
-        if not run.found or step.method == "feed":
+        if not (run.found or run.works) or step.method == "feed":
             self._start_step(source, index + 1)
         else:
             self._finish_source(source)
 
     def _finish_source(self, source: Source) -> None:
         self._finished.add(source.name)
-        if not any(run.found for (name, _), run in self._steps.items() if name == source.name):
+        if not any(run.found or run.works for (name, _), run in self._steps.items() if name == source.name):
             outcomes.count(self.crawler.stats, source.name, "discovery", "nothing_found")
             logger.warning("%s: no articles discovered by any method (%s)", source.name,
                            ", ".join(s.name for s in source.plan))
@@ -147,7 +153,7 @@ class RegistrySpider(ArchiveSpider):
             return False
         if reason is None:
             callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed,
-                        "listing": self.parse_listing}[step.method]
+                        "listing": self.parse_listing, "wp-rest": self.parse_wp_rest}[step.method]
             document = next(self._document_ids)
             try:
                 request = Request(
@@ -283,6 +289,9 @@ class RegistrySpider(ArchiveSpider):
     def parse_listing(self, response: Response) -> None:
         self._read_document(response, self._read_listing)
 
+    def parse_wp_rest(self, response: Response) -> None:
+        self._read_document(response, self._read_wp_rest)
+
     def _read_sitemap(self, response: Response, source: Source, index: int, step: DiscoveryStep) -> None:
         stats = self.crawler.stats
         try:
@@ -330,3 +339,85 @@ class RegistrySpider(ArchiveSpider):
             outcomes.note_once(self.crawler.stats, "listing page cap reached", response.url)
             return
         self._request_document(source, index, listing.next_url, listing_page=page + 1)
+
+    # -- the WordPress REST API -------------------------------------------------------------------------
+
+    REST_FIELDS = "id,link,date,date_gmt,modified_gmt"
+
+    def _rest_page_url(self, endpoint: str, page: int) -> str:
+        """A page of ``/wp-json/wp/v2/posts``: 100 posts, newest first, only the fields discovery reads, and the
+        run's period as the server's own date filters (exclusive bounds, in the site's clock)."""
+        per_page = max(1, min(100, self.settings.getint("ARCHIVER_WP_REST_PER_PAGE", 100)))
+        query = {"per_page": str(per_page), "page": str(page), "orderby": "date", "order": "desc",
+                 "_fields": self.REST_FIELDS}
+        if self.since:
+            query["after"] = f"{self.since - timedelta(days=1)}T23:59:59"
+        if self.until:
+            query["before"] = f"{self.until + timedelta(days=1)}T00:00:00"
+        return f"{endpoint.split('?', 1)[0]}?{urlencode(query)}"
+
+    def _read_wp_rest(self, response: Response, source: Source, index: int, step: DiscoveryStep) -> None:
+        """One page of posts. Anything but a JSON list of posts (an HTML page where JSON was expected, an API
+        error such as ``rest_no_route``) means the API is not usable here: counted, and the step falls through."""
+        stats = self.crawler.stats
+        try:
+            data = json.loads(response.body)
+        except (ValueError, UnicodeDecodeError):
+            outcomes.count(stats, source.name, "discovery", "errors", "not_json")
+            outcomes.note_once(stats, f"{step.name} unusable (not JSON)", response.url, level=logging.INFO)
+            return
+        if isinstance(data, dict) and "code" in data:
+            outcomes.count(stats, source.name, "discovery", "errors", "api_error")
+            outcomes.note_once(stats, f"{step.name} unusable ({data.get('code')})", response.url, level=logging.INFO)
+            return
+        if not isinstance(data, list):
+            outcomes.count(stats, source.name, "discovery", "errors", "not_json")
+            return
+        run = self._steps[(source.name, index)]
+        posts = [p for p in data if isinstance(p, dict) and isinstance(p.get("link"), str)]
+        ids = tuple(str(p.get("id") or p["link"]) for p in posts)
+        if ids and ids == run.last_page:
+            outcomes.count(stats, source.name, "discovery", "errors", "repeated_page")
+            outcomes.note_once(stats, f"{step.name} answered the same page twice; paging stops", response.url)
+            return
+        run.works, run.last_page = True, ids
+        outcomes.count(stats, source.name, "discovery", "api_pages")
+        entries = [entry for entry in (self._rest_entry(p) for p in posts) if entry is not None]
+        if len(entries) < len(data):
+            outcomes.count(stats, source.name, "discovery", "errors", "unusable_posts", value=len(data) - len(entries))
+        articles = self._offer_entries(source, index, entries)
+        page = response.meta["listing_page"]
+        try:
+            pages = int(response.headers.get(b"X-WP-TotalPages") or b"0")
+        except ValueError:
+            pages = 0
+        all_too_old = bool(articles) and all(self.is_too_old(e) for e in articles)
+        if page >= pages or not posts or all_too_old or self.limit_reached(source):
+            return
+        if page >= step.max_pages:
+            outcomes.note_once(stats, f"{step.name} page cap reached", response.url)
+            return
+        self._request_document(source, index, self._rest_page_url(response.url, page + 1), listing_page=page + 1)
+
+    @staticmethod
+    def _rest_entry(post: dict[str, Any]) -> Entry | None:
+        """A post as an entry: its day from the site's clock (``date``), its exact publication time and its
+        modification stamp in UTC (``date_gmt``, ``modified_gmt``)."""
+        published = normalize_gmt(post.get("date_gmt"))
+        local = post.get("date") if isinstance(post.get("date"), str) else None
+        day = parse_loose_date(local[:10]) if local else None
+        if day is None and published:
+            day = parse_loose_date(published[:10])
+        return Entry(url=post["link"].strip(), day=day, raw_date=local or published, published=True,
+                     modified=normalize_gmt(post.get("modified_gmt")), published_at=published)
+
+
+def normalize_gmt(value: Any) -> str | None:
+    """A WordPress ``*_gmt`` field ("2023-03-21T02:00:00", no zone) as ISO 8601 in UTC, or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", ""))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC, microsecond=0).isoformat() if moment.tzinfo is None else None
