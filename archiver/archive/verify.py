@@ -25,6 +25,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -100,10 +101,20 @@ def _read_records(path: Path, source: str) -> tuple[list[dict[str, Any]], str | 
     return rows, None
 
 
+def is_part_path(relative: str, source: str) -> bool:
+    """Whether ``relative`` names a final part of ``source`` inside the archive (a manifest line is data, and a
+    path such as ``../../x`` must never be read, let alone moved)."""
+    return bool(re.fullmatch(rf"source={re.escape(source)}/date=[^/]+/[^/.][^/]*\.jsonl\.gz", relative)) and \
+        ".." not in relative.split("/")
+
+
 def check_part(archive_root: Path, relative: str, source: str, entry: dict[str, Any] | None = None) -> PartCheck:
     """Re-read one part; with its manifest ``entry``, also hold it to the listed size, sha256 and records."""
     path = archive_root / relative
     check = PartCheck(relative)
+    if not is_part_path(relative, source):
+        check.problem = f"not the path of a part of source {source!r} in this archive"
+        return check
     if not path.is_file():
         check.problem = "missing"
         return check
@@ -213,7 +224,7 @@ class Verifier:
         return sorted(names)
 
     def run(self, sources: list[str]) -> list[SourceReport]:
-        lines = read_manifest_lines(self.archive_root)
+        lines = [line for line in read_manifest_lines(self.archive_root) if isinstance(line.get("path"), str)]
         listed = listed_entries(lines)
         plan = {source: [e for e in listed if e.get("source") == source] for source in sources}
         self.total = sum(len(entries) for entries in plan.values()) + sum(
@@ -309,7 +320,7 @@ class Verifier:
             self._withdraw(source, missing["part"], "missing", moved_to=None)
             report.repairs.append({"part": missing["part"], "action": "withdrawn", "reason": "missing"})
         for corrupt in report.corrupt:
-            moved = self._set_aside(corrupt["part"])
+            moved = self._set_aside(corrupt["part"]) if is_part_path(corrupt["part"], source) else None
             self._withdraw(source, corrupt["part"], corrupt["problem"], moved_to=moved)
             report.repairs.append({"part": corrupt["part"], "action": "set_aside", "moved_to": moved,
                                    "reason": corrupt["problem"]})
