@@ -11,8 +11,9 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from archiver.archive.verify import SourceReport, Verifier
 from archiver.paths import default_archive_dir, state_dir
@@ -90,7 +91,7 @@ def format_reports(reports: list[SourceReport]) -> str:
     return "\n".join(lines)
 
 
-def _details(r: SourceReport) -> Any:
+def _details(r: SourceReport) -> Iterator[str]:
     name = r.source
     if r.busy:
         yield f"{name}: not checked: {r.busy}"
