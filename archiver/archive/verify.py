@@ -38,9 +38,9 @@ from archiver.archive.manifest import (
     ManifestEntry,
     append_manifest,
     append_manifest_line,
-    listed_entries,
     read_manifest_lines,
 )
+from archiver.archive.manifest_cache import listed_for_source
 from archiver.archive.storage import INDEX_KEYS, TEMP_SUFFIX
 from archiver.state.index import ArchiveIndex
 from archiver.state.locks import LockBusy, SourceLock
@@ -224,15 +224,12 @@ class Verifier:
         return sorted(names)
 
     def run(self, sources: list[str]) -> list[SourceReport]:
-        lines = [line for line in read_manifest_lines(self.archive_root) if isinstance(line.get("path"), str)]
-        listed = listed_entries(lines)
-        plan = {source: [e for e in listed if e.get("source") == source] for source in sources}
-        self.total = sum(len(entries) for entries in plan.values()) + sum(
-            len(self._unlisted(source, entries)) for source, entries in plan.items())
-        return [self._verify_source(source, plan[source]) for source in sources]
+        # The total is for the progress line only: each source's parts are listed again under its lock.
+        self.total = sum(len(listed_for_source(self.archive_root, s)) + len(self._unlisted(s)) for s in sources)
+        return [self._verify_source(source) for source in sources]
 
-    def _unlisted(self, source: str, entries: list[dict[str, Any]]) -> list[str]:
-        listed = {e["path"] for e in entries}
+    def _unlisted(self, source: str) -> list[str]:
+        listed = {e["path"] for e in listed_for_source(self.archive_root, source)}
         finals = (p.relative_to(self.archive_root).as_posix()
                   for p in self.archive_root.glob(f"source={source}/date=*/*.jsonl.gz"))
         return sorted(path for path in finals if path not in listed)
@@ -242,7 +239,7 @@ class Verifier:
         if self.progress:
             self.progress(self.done, self.total, source)
 
-    def _verify_source(self, source: str, entries: list[dict[str, Any]]) -> SourceReport:
+    def _verify_source(self, source: str) -> SourceReport:
         report = SourceReport(source)
         lock = SourceLock(self.locks_dir, source, run_id=self.run_id)
         try:
@@ -250,8 +247,8 @@ class Verifier:
         except LockBusy as busy:
             report.busy = str(busy)
             return report
-        try:
-            parts = self._check_source(report, entries)
+        try:  # what the manifest lists now, with no run of the source finalising anything
+            parts = self._check_source(report, listed_for_source(self.archive_root, source))
             if self.repair and report.damaged:
                 self._repair_source(report, parts)
         finally:
@@ -272,7 +269,7 @@ class Verifier:
             else:
                 report.records += check.records
                 parts.intact.append(check)
-        for relative in self._unlisted(source, entries):
+        for relative in self._unlisted(source):
             check = check_part(self.archive_root, relative, source)
             self._tick(source)
             report.unlisted.append({"part": relative, "problem": check.problem})
