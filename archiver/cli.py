@@ -1,7 +1,9 @@
-"""The ``archiver`` command: list sources, extract a saved page, run the offline demo, serve the demo site.
+"""The ``archiver`` command: list sources, extract a saved page, run the offline demo, serve the demo site,
+verify the archive.
 
 Crawls themselves are ordinary Scrapy crawls (``scrapy crawl embassy -a site=la``); this command adds what
-Scrapy has no verb for. Exit codes: 0 success, 1 the run failed, 2 usage error (bad arguments, unknown source).
+Scrapy has no verb for. Exit codes: 0 success, 1 the run failed (``verify``: something is damaged), 2 usage
+error (bad arguments, unknown source), 3 a source was locked by a running crawl (and skipped).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 from archiver.sources import KINDS, SourceError, load_registry
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -95,6 +97,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from archiver.verify_command import run_verify
+
+    return run_verify(args)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from archiver.demo.run import run_demo
 
@@ -142,6 +150,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--state", help="state folder (default: data/state)")
     p.add_argument("--runs", help="run reports folder (default: data/runs)")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("verify", help="re-read the archive against its manifest and the index against the "
+                                      "archive; report damage (exit 1), repair it with --repair")
+    p.add_argument("--archive", help="archive folder (default: data/archive)")
+    p.add_argument("--state", help="state folder: index and locks (default: data/state)")
+    p.add_argument("--source", nargs="+", metavar="NAME", help="only these sources (default: every source "
+                   "the archive or the index holds)")
+    p.add_argument("--repair", action="store_true", help="withdraw missing parts, set corrupt ones aside, list "
+                   "intact unlisted ones, rebuild the index from the intact parts (the next run fetches what "
+                   "was lost)")
+    p.add_argument("--json", action="store_true", help="print the findings as one JSON document")
+    p.add_argument("--progress-every", type=int, default=100, metavar="N",
+                   help="a progress line every N parts (default 100; a terminal line is redrawn instead)")
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("extract", help="extract the article record from a saved HTML page and print it as JSON")
     p.add_argument("path", help="saved page (.html or .html.gz)")

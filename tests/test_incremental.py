@@ -21,6 +21,7 @@ import pytest
 from archiver.archive.manifest import ManifestEntry, append_manifest, read_manifest
 from archiver.archive.salvage import reconcile_source, salvage_source
 from archiver.archive.storage import inspect_part, part_records
+from archiver.state.catchup import LAGGING, catch_up_index
 from archiver.state.index import ArchiveIndex
 
 from .conftest import REPO, read_archive, start_server, stop_server, wait_for
@@ -254,12 +255,14 @@ def test_a_part_killed_between_manifest_and_index_is_indexed(tmp_path: Path) -> 
     _list(archive, listed)  # listed, then the kill: the index never heard of it
     with ArchiveIndex(index) as db:
         assert db.known("https://la.usembassy.gov/5/") is None
-    report = reconcile_source(archive, "la", index=index, spider="embassy")
-    assert report == [{"part": "source=la/date=2026-11-28/r1-0002.jsonl.gz", "action": "indexed", "records": 4}]
+    assert reconcile_source(archive, "la", index=index, spider="embassy") == []  # listed already: nothing to list
+    result = catch_up_index(archive, "la", index)
+    assert result.indexed == [{"part": "source=la/date=2026-11-28/r1-0002.jsonl.gz", "records": 4}]
+    assert result.cause == LAGGING and result.listed == 2 and result.damaged == []
     assert len(read_manifest(archive)) == 2
     with ArchiveIndex(index) as db:
         assert all(db.known(f"https://la.usembassy.gov/{i}/") for i in range(7))
-    assert reconcile_source(archive, "la", index=index, spider="embassy") == []
+    assert catch_up_index(archive, "la", index).indexed == []  # once only
 
 
 def test_an_unreachable_source_fails_the_run(tmp_path: Path) -> None:

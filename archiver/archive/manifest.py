@@ -5,6 +5,11 @@ written in a single ``write`` on an ``O_APPEND`` descriptor after the part is in
 finalised part without its line (the next run lists it: ``salvage.reconcile_source``) but never a line for a
 missing part.
 A torn last line from a crash is skipped by the reader and fenced off by the next writer.
+
+The manifest stays append-only even when a listed part turns out missing or corrupt: ``archiver verify
+--repair`` appends a *withdrawal* line (``{"event": "withdrawn", "path": ..., "reason": ..., "moved_to": ...}``)
+and ``read_manifest`` returns only the parts still listed (a line is withdrawn by a later withdrawal of its
+path; listing the path again after that lists it again).
 """
 
 from __future__ import annotations
@@ -33,8 +38,16 @@ class ManifestEntry:
     finished_at: str
 
 
+WITHDRAWN = "withdrawn"
+
+
 def append_manifest(root: Path, entry: ManifestEntry) -> None:
-    line = json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
+    append_manifest_line(root, asdict(entry))
+
+
+def append_manifest_line(root: Path, payload: dict[str, Any]) -> None:
+    """Append one JSON line (a part's entry or a withdrawal), fsynced, fencing off a torn last line."""
+    line = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
     path = root / MANIFEST_NAME
     with _lock:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -51,17 +64,36 @@ def append_manifest(root: Path, entry: ManifestEntry) -> None:
             os.close(fd)
 
 
+def is_withdrawal(line: dict[str, Any]) -> bool:
+    return line.get("event") == WITHDRAWN
+
+
+def listed_entries(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries of ``lines`` not withdrawn by a later withdrawal line of their path, in order."""
+    withdrawn_at = {line.get("path"): position for position, line in enumerate(lines) if is_withdrawal(line)}
+    return [line for position, line in enumerate(lines)
+            if not is_withdrawal(line) and position > withdrawn_at.get(line.get("path"), -1)]
+
+
 def read_manifest(root: Path) -> list[dict[str, Any]]:
-    """All complete manifest lines (a torn line from a crash is skipped)."""
+    """The entries of every part still listed (a torn line from a crash is skipped; withdrawn parts are not
+    returned)."""
+    return listed_entries(read_manifest_lines(root))
+
+
+def read_manifest_lines(root: Path) -> list[dict[str, Any]]:
+    """Every complete manifest line, withdrawals included."""
     path = root / MANIFEST_NAME
     if not path.exists():
         return []
     entries = []
-    for raw in path.read_text("utf-8").splitlines():
+    for raw in path.read_bytes().decode("utf-8", "replace").splitlines():  # a flipped byte spoils one line
         if not raw.strip():
             continue
         try:
-            entries.append(json.loads(raw))
+            line = json.loads(raw)
         except json.JSONDecodeError:
             continue
+        if isinstance(line, dict):
+            entries.append(line)
     return entries

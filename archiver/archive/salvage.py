@@ -1,8 +1,9 @@
 """Recovering what a killed run left behind.
 
 Two things can be left: hidden ``.part`` files of archive parts never finalised (``salvage_source``), and a
-part killed in the middle of being finalised (``reconcile_source``): already linked into place but not yet
-listed in the manifest, or listed but not yet committed to the index.
+part killed in the middle of being finalised: already linked into place but not yet listed in the manifest
+(``reconcile_source``), or listed but not yet committed to the index (``archiver.state.catchup``, which
+indexes every listed part the index lacks).
 
 Run only while holding the source's lock, so no live run is writing them. A part is a gzip stream cut off
 at an arbitrary byte; we decompress as far as it goes, keep the complete lines that are valid records, and
@@ -21,8 +22,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archiver.archive.manifest import ManifestEntry, append_manifest, read_manifest
-from archiver.archive.storage import TEMP_SUFFIX, ArchiveIntegrityError, finalise_part, inspect_part, part_records
+from archiver.archive.manifest import ManifestEntry, append_manifest
+from archiver.archive.manifest_cache import listed_for_source
+from archiver.archive.storage import TEMP_SUFFIX, finalise_part
+from archiver.archive.verify import check_part
 from archiver.schema import schema_errors
 from archiver.state.index import ArchiveIndex
 
@@ -82,46 +85,31 @@ def _first_run_id(part: Path) -> str:
 
 
 def reconcile_source(archive_root: Path, source: str, *, index: Path | None, spider: str) -> list[dict[str, Any]]:
-    """Finish the finalising of parts a kill interrupted; returns one report entry per part repaired.
+    """List the parts a kill left linked into place but not yet listed; returns one report entry per part.
 
     ``finalise_part`` links a part into place, then lists it, then indexes it. A kill between the first two
-    leaves a complete file the manifest does not list; between the last two, a listed file whose records the
-    index does not know, which the next run would archive a second time. Parts of a source are finalised one
-    at a time under its lock, so only the newest listed part can be unindexed, and only that one is read.
-    Run it, like ``salvage_source``, while holding the source's lock and before anything new is finalised.
+    leaves a complete file the manifest does not list: it is listed (and indexed) here. A kill between the
+    last two leaves a listed part the index does not hold, which ``archiver.state.catchup`` indexes (as it
+    does every listed part an index lacks, whatever the reason). Run it, like ``salvage_source``, while
+    holding the source's lock and before anything new is finalised.
     """
     report: list[dict[str, Any]] = []
-    listed = [e for e in read_manifest(archive_root) if e.get("source") == source]
-    listed_paths = {e["path"] for e in listed}
+    listed_paths = {e["path"] for e in listed_for_source(archive_root, source)}
     for final in sorted(archive_root.glob(f"source={source}/date=*/*.jsonl.gz")):
         relative = final.relative_to(archive_root).as_posix()
         if relative in listed_paths:
             continue
-        try:
-            records, size, sha256 = inspect_part(final)
-        except ArchiveIntegrityError as exc:  # never happens to a part we linked; leave it for a person
-            report.append({"part": relative, "action": "unlisted_invalid", "records": 0, "error": str(exc)})
+        check = check_part(archive_root, relative, source)
+        if check.problem:  # never happens to a part we linked; left for ``archiver verify --repair``
+            report.append({"part": relative, "action": "unlisted_invalid", "records": 0, "error": check.problem})
             continue
-        rows = part_records(final)
         finished = datetime.fromtimestamp(final.stat().st_mtime, UTC).isoformat(timespec="seconds")
-        entry = ManifestEntry(path=relative, records=records, bytes=size, sha256=sha256,
+        entry = ManifestEntry(path=relative, records=check.records, bytes=check.size, sha256=check.sha256,
                               run_id=_first_run_id(final), spider=spider, source=source,
                               started_at=finished, finished_at=finished)
         append_manifest(archive_root, entry)
         if index:
             with ArchiveIndex(index) as db:
-                db.commit_file(relative, rows)
-        listed.append({"path": relative})
-        report.append({"part": relative, "action": "listed", "records": records})
-    if index and listed:
-        newest = listed[-1]["path"]
-        path = archive_root / newest
-        if path.exists() and not any(e["part"] == newest for e in report):
-            rows = part_records(path)
-            with ArchiveIndex(index) as db:
-                missing = [r for r in rows if (known := db.known(r["canonical_url"])) is None
-                           or known.content_sha256 != r["content_sha256"]]
-                if missing:
-                    db.commit_file(newest, rows)
-                    report.append({"part": newest, "action": "indexed", "records": len(rows)})
+                db.commit_file(relative, check.rows, sha256=check.sha256)
+        report.append({"part": relative, "action": "listed", "records": check.records})
     return report

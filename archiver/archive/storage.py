@@ -142,5 +142,5 @@ def finalise_part(
     append_manifest(root, entry)
     if index:  # only now, with the file final and listed, may the index claim its records
         with ArchiveIndex(index) as db:
-            db.commit_file(relative, part_records(final))
+            db.commit_file(relative, part_records(final), sha256=sha256)
     return entry

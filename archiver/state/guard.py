@@ -1,30 +1,73 @@
-"""The per-source guard around a crawl: take each source's lock, repair and salvage leftovers, release at the end.
+"""The per-source guard around a crawl: take each source's lock, finish what killed runs left, bring the index
+up to date, release at the end.
 
 An extension, so ``scrapy crawl``, ``archiver crawl`` and Scrapyd jobs all get it. A source already locked by
 a live run makes the crawl close at once with finish reason ``source_locked`` (``archiver crawl`` turns that
 into its own exit code); a lock left by a killed run is taken over and said so.
+
+Taking the locks is quick and happens on the reactor thread. Everything slow (listing parts a kill left
+unlisted, salvaging leftover parts: gunzip, fsync, manifest line, index transaction; reading the manifest and
+indexing the parts the index lacks) runs in a worker thread: ``spider_opened`` returns its Deferred, which
+Scrapy waits for before it asks the spider for its first request, while other crawls of the same process
+(``archiver crawl --parallel``) keep fetching. If that work fails, the crawl closes with finish reason
+``prepare_failed`` before discovering anything, so a source whose index could not be brought up to date is
+never crawled against it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scrapy import signals
+from twisted.internet.threads import deferToThread
+from twisted.python.failure import Failure
 
+from archiver import outcomes
 from archiver.archive.salvage import reconcile_source, salvage_source
 from archiver.paths import state_dir
+from archiver.state.catchup import LAGGING, MISSING, STALE, UNRECORDED, CatchUp, catch_up_index
 from archiver.state.index import index_path
 from archiver.state.locks import LockBusy, SourceLock
 
 logger = logging.getLogger(__name__)
+
+PREPARE_FAILED = "prepare_failed"
+
+
+@dataclass
+class Prepared:
+    """What preparing one source did: leftovers finished (report entries) and the index caught up."""
+
+    source: str
+    leftovers: list[dict[str, Any]] = field(default_factory=list)
+    catch_up: CatchUp | None = None
+
+
+def prepare_sources(archive: Path, sources: list[str], index: Path | None, spider: str) -> list[Prepared]:
+    """The slow part of opening a crawl; runs in a worker thread, under the sources' locks."""
+    done = []
+    for source in sources:
+        prepared = Prepared(source)
+        for entry in reconcile_source(archive, source, index=index, spider=spider):
+            prepared.leftovers.append({**entry, "how": "reconciled"})
+        for entry in salvage_source(archive, source, index=index, spider=spider):
+            prepared.leftovers.append({**entry, "how": "salvaged"})
+        if index is not None:
+            prepared.catch_up = catch_up_index(archive, source, index)
+        done.append(prepared)
+    return done
 
 
 class SourceGuard:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.locks: list[SourceLock] = []
+        self.started = 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SourceGuard:
@@ -33,9 +76,9 @@ class SourceGuard:
         crawler.signals.connect(guard.engine_stopped, signal=signals.engine_stopped)
         return guard
 
-    def spider_opened(self, spider: Any) -> None:
+    def spider_opened(self, spider: Any) -> Any:
         if not hasattr(spider, "sources"):
-            return
+            return None
         settings = self.crawler.settings
         state = state_dir(settings.get("ARCHIVER_STATE_DIR"), settings.get("ARCHIVER_DATA_DIR"))
         stats = self.crawler.stats
@@ -47,27 +90,90 @@ class SourceGuard:
                 logger.error("%s", busy)
                 stats.set_value("archiver/locked", source.name)
                 self._release()
-                import asyncio
-
-                asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="source_locked"))
-                return
+                self._close("source_locked")
+                return None
             self.locks.append(lock)
             if lock.took_over:
                 logger.warning("%s: took over the lock left by a run that is no longer running (pid %s, %s)",
                                source.name, lock.took_over.get("pid"), lock.took_over.get("started_at"))
                 stats.set_value(f"archiver/source/{source.name}/stale_lock_taken_over", lock.took_over.get("pid"))
         index = index_path(state) if settings.getbool("ARCHIVER_INCREMENTAL", True) else None
-        for source in spider.sources:
-            for entry in reconcile_source(Path(spider.archive_dir), source.name, index=index, spider=spider.name):
-                logger.warning("%s: part %s was finalised only in part by a killed run: %s now (%d records)",
-                               source.name, entry["part"], entry["action"], entry["records"])
-                stats.inc_value(f"archiver/source/{source.name}/leftovers/{entry['action']}")
-                spider.salvage_report.append({"source": source.name, **entry})
-            for entry in salvage_source(Path(spider.archive_dir), source.name, index=index, spider=spider.name):
-                logger.warning("%s: leftover part %s %s (%d records)", source.name, entry["part"], entry["action"],
-                               entry["records"])
-                stats.inc_value(f"archiver/source/{source.name}/leftovers/{entry['action']}")
-                spider.salvage_report.append({"source": source.name, **entry})
+        names = [source.name for source in spider.sources]
+        self.started = time.monotonic()
+        logger.info("%s: preparing in a worker thread (leftovers of killed runs, the index against the manifest)",
+                    ", ".join(names))
+        work = deferToThread(prepare_sources, Path(spider.archive_dir), names, index, spider.name)
+        work.addCallbacks(self._prepared, self._failed, callbackArgs=(spider,), errbackArgs=(spider, names))
+        return work
+
+    def _prepared(self, done: list[Prepared], spider: Any) -> None:
+        stats = self.crawler.stats
+        for prepared in done:
+            name = prepared.source
+            for entry in prepared.leftovers:
+                how = entry.pop("how")
+                if how == "reconciled":
+                    logger.warning("%s: part %s was finalised only in part by a killed run: %s now (%d records)",
+                                   name, entry["part"], entry["action"], entry["records"])
+                else:
+                    logger.warning("%s: leftover part %s %s (%d records)", name, entry["part"], entry["action"],
+                                   entry["records"])
+                stats.inc_value(f"archiver/source/{name}/leftovers/{entry['action']}")
+                spider.salvage_report.append({"source": name, **entry})
+            if prepared.catch_up is not None:
+                self._report_catch_up(prepared.catch_up, spider)
+        logger.info("%s: ready after %.2f s", ", ".join(p.source for p in done), time.monotonic() - self.started)
+
+    def _report_catch_up(self, result: CatchUp, spider: Any) -> None:
+        stats = self.crawler.stats
+        name = result.source
+        if result.indexed:
+            parts, records = len(result.indexed), result.records
+            if result.cause == MISSING:
+                logger.warning("%s: the index held nothing of this source while the manifest lists %d part(s) "
+                               "(index deleted, or a new --state on this archive): rebuilt it from them (%d "
+                               "records) before discovery", name, result.listed, records)
+            elif result.cause == LAGGING:
+                logger.warning("%s: the index lacked %d of the %d listed part(s) (an interrupted run, or another "
+                               "--state on this archive): indexed them (%d records) before discovery", name,
+                               parts, result.listed, records)
+            elif result.cause == STALE:
+                logger.warning("%s: the index held %d part(s) the manifest no longer lists (withdrawn by "
+                               "`archiver verify --repair`, or an index of another archive): rebuilt this "
+                               "source's index from the %d listed part(s) (%d records)", name, len(result.stale),
+                               parts, records)
+            elif result.cause == UNRECORDED:
+                logger.info("%s: recorded which parts the index holds (%d part(s) read once; the index was "
+                            "written by an older version)", name, parts)
+            if result.cause in (MISSING, STALE):
+                outcomes.count(stats, name, "index", "rebuilt")
+            outcomes.count(stats, name, "index", "parts_indexed", value=parts)
+            outcomes.count(stats, name, "index", "records_indexed", value=records)
+            for entry in result.indexed:
+                spider.salvage_report.append({"source": name, **entry, "action": "indexed", "reason": result.cause})
+        for damaged in result.damaged:
+            consequence = ("its records stay known to the index, so they are not fetched again" if damaged["indexed"]
+                           else "it was not indexed")
+            logger.error("%s: listed part %s is damaged (%s); %s. Run `archiver verify --repair` to set it aside "
+                         "and have the next run fetch its records again", name, damaged["part"], damaged["problem"],
+                         consequence)
+            outcomes.count(stats, name, "index", "damaged_parts")
+            spider.salvage_report.append({"source": name, "part": damaged["part"], "action": "damaged",
+                                          "problem": damaged["problem"], "records": 0})
+        if result.seconds > 1:
+            logger.info("%s: index checked against %d listed part(s) in %.1f s", name, result.listed, result.seconds)
+
+    def _failed(self, failure: Failure, spider: Any, names: list[str]) -> None:
+        logger.error("%s: could not finish killed runs' leftovers or bring the index up to date; not crawling",
+                     ", ".join(names), exc_info=(failure.type, failure.value, failure.getTracebackObject()))
+        for name in names:
+            outcomes.count(self.crawler.stats, name, PREPARE_FAILED)
+        self._close(PREPARE_FAILED)
+
+    def _close(self, reason: str) -> None:
+        """Close the crawl before it discovers anything (the engine starts right after ``spider_opened``, and
+        this close runs first)."""
+        asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=reason))
 
     def engine_stopped(self) -> None:
         self._release()

@@ -6,6 +6,16 @@ revision, when it was first and last archived, the sitemap ``lastmod`` it was fe
 one transaction per file, so the index never claims a record the archive lacks; a crash before that costs a
 re-fetch, never a loss. Lookups are primary-key or indexed (O(log n)), so a run's cost per page does not
 grow with the archive.
+
+The index also lists the parts it has indexed (``parts``: path, source, sha256, records), written in the same
+transaction as their records. That list is how a run notices, without reading a single record, that the index
+lags the archive (deleted, restored from an old copy, or another ``--state`` pointed at the same archive):
+every part the manifest lists but the index does not is read and indexed before discovery starts
+(``archiver.state.catchup``).
+
+Committing a part is an upsert whose winner does not depend on the order parts are committed in: the record
+with the higher revision wins, and between equal revisions the later ``fetched_at``. So indexing parts late or
+out of order (catching up, rebuilding) ends in the same rows as indexing them as they were finalised.
 """
 
 from __future__ import annotations
@@ -33,6 +43,38 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE TABLE IF NOT EXISTS parts (
+    path        TEXT PRIMARY KEY,
+    source      TEXT NOT NULL,
+    sha256      TEXT,
+    records     INTEGER NOT NULL,
+    indexed_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS parts_source ON parts(source);
+CREATE TABLE IF NOT EXISTS unrecorded_parts_sources (
+    source TEXT PRIMARY KEY
+);
+"""
+
+# The incoming record wins when its (revision, fetched_at) is at least the stored winner's (``last_seen`` is the
+# winner's ``fetched_at``), so the outcome is the same in whatever order records are committed.
+_WINS = "(excluded.revision, excluded.last_seen) >= (articles.revision, articles.last_seen)"
+UPSERT = f"""
+INSERT INTO articles (canonical_url, url, source, content_sha256, revision, archive_file,
+                      first_seen, last_seen, sitemap_lastmod, published_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT(canonical_url) DO UPDATE SET
+  url = CASE WHEN {_WINS} THEN excluded.url ELSE articles.url END,
+  source = CASE WHEN {_WINS} THEN excluded.source ELSE articles.source END,
+  content_sha256 = CASE WHEN {_WINS} THEN excluded.content_sha256 ELSE articles.content_sha256 END,
+  archive_file = CASE WHEN {_WINS} THEN excluded.archive_file ELSE articles.archive_file END,
+  revision = MAX(articles.revision, excluded.revision),
+  first_seen = MIN(articles.first_seen, excluded.first_seen),
+  last_seen = CASE WHEN {_WINS} THEN excluded.last_seen ELSE articles.last_seen END,
+  sitemap_lastmod = CASE WHEN {_WINS} THEN COALESCE(excluded.sitemap_lastmod, articles.sitemap_lastmod)
+                         ELSE COALESCE(articles.sitemap_lastmod, excluded.sitemap_lastmod) END,
+  published_at = CASE WHEN {_WINS} THEN COALESCE(excluded.published_at, articles.published_at)
+                      ELSE COALESCE(articles.published_at, excluded.published_at) END
 """
 
 
@@ -47,6 +89,18 @@ def index_path(state_dir: str | Path | None = None) -> Path:
     return Path(state_dir) / "index.sqlite" if state_dir else data_dir() / "state" / "index.sqlite"
 
 
+def source_of_part(path: str) -> str | None:
+    """The source named by a part's partition folder (``source=<name>/date=.../file``)."""
+    head = path.split("/", 1)[0]
+    return head[len("source="):] if head.startswith("source=") else None
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 class ArchiveIndex:
     """A connection to the index; open one per thread (SQLite connections are not shared across threads)."""
 
@@ -56,7 +110,12 @@ class ArchiveIndex:
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         self.db.executescript(SCHEMA)
+        if "articles" in tables and "parts" not in tables:
+            # An index written before parts were recorded: its sources' parts are read once, quietly, by the
+            # next run of each (``archiver.state.catchup``), instead of being taken for a lagging index.
+            self.db.execute("INSERT OR IGNORE INTO unrecorded_parts_sources SELECT DISTINCT source FROM articles")
 
     def close(self) -> None:
         self.db.close()
@@ -80,33 +139,82 @@ class ArchiveIndex:
         ).fetchone()
         return row[0] if row else None
 
-    def commit_file(self, archive_file: str, records: Iterable[dict[str, Any]]) -> int:
-        """Record every record of a finalised archive file, atomically. Returns the number of rows written."""
-        rows = 0
+    def commit_file(self, archive_file: str, records: Iterable[dict[str, Any]], *, sha256: str | None = None) -> int:
+        """Record every record of a finalised archive file, and the file itself, atomically. Returns the number
+        of rows written. ``sha256`` is the part's checksum as listed in the manifest, when the caller has it."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            for record in records:
-                seen = record.get("fetched_at", "")
-                self.db.execute(
-                    """INSERT INTO articles (canonical_url, url, source, content_sha256, revision, archive_file,
-                                             first_seen, last_seen, sitemap_lastmod, published_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                       ON CONFLICT(canonical_url) DO UPDATE SET
-                         url = excluded.url, content_sha256 = excluded.content_sha256,
-                         revision = MAX(articles.revision, excluded.revision), archive_file = excluded.archive_file,
-                         last_seen = excluded.last_seen,
-                         sitemap_lastmod = COALESCE(excluded.sitemap_lastmod, articles.sitemap_lastmod),
-                         published_at = COALESCE(excluded.published_at, articles.published_at)""",
-                    (record["canonical_url"], record["url"], record["source"], record["content_sha256"],
-                     record.get("revision", 1), archive_file, seen, seen, record.get("sitemap_lastmod"),
-                     record.get("published_at")),
-                )
-                rows += 1
+            rows = self._insert(archive_file, records, sha256)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
         return rows
+
+    def _insert(self, archive_file: str, records: Iterable[dict[str, Any]], sha256: str | None) -> int:
+        rows = 0
+        source = source_of_part(archive_file)
+        for record in records:
+            seen = record.get("fetched_at") or ""
+            self.db.execute(
+                UPSERT,
+                (record["canonical_url"], record["url"], record["source"], record["content_sha256"],
+                 record.get("revision", 1), archive_file, seen, seen, record.get("sitemap_lastmod"),
+                 record.get("published_at")),
+            )
+            rows += 1
+            source = source or record["source"]
+        self.db.execute(
+            """INSERT INTO parts (path, source, sha256, records, indexed_at) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT(path) DO UPDATE SET source = excluded.source, sha256 = excluded.sha256,
+                 records = excluded.records, indexed_at = excluded.indexed_at""",
+            (archive_file, source or "", sha256, rows, _now()),
+        )
+        return rows
+
+    def rebuild_source(self, source: str, parts: Iterable[tuple[str, str | None, list[dict[str, Any]]]]) -> int:
+        """Replace everything the index holds of ``source`` by the records of ``parts`` ((path, sha256, records),
+        in manifest order), in one transaction: the index ends exactly as if those parts alone had been
+        finalised. Returns the number of records read."""
+        rows = 0
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("DELETE FROM articles WHERE source = ?", (source,))
+            self.db.execute("DELETE FROM parts WHERE source = ?", (source,))
+            self.db.execute("DELETE FROM unrecorded_parts_sources WHERE source = ?", (source,))
+            for path, sha256, records in parts:
+                rows += self._insert(path, records, sha256)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return rows
+
+    def indexed_parts(self, source: str) -> dict[str, str | None]:
+        """The parts of ``source`` whose records the index holds: path -> sha256 (None when not recorded)."""
+        return dict(self.db.execute("SELECT path, sha256 FROM parts WHERE source = ?", (source,)).fetchall())
+
+    def holds_source(self, source: str) -> bool:
+        """Whether the index holds any record of ``source``."""
+        return self.db.execute("SELECT 1 FROM articles WHERE source = ? LIMIT 1", (source,)).fetchone() is not None
+
+    def parts_unrecorded(self, source: str) -> bool:
+        """Whether this index predates the list of parts for ``source`` (so an unlisted part is not a lag)."""
+        return self.db.execute("SELECT 1 FROM unrecorded_parts_sources WHERE source = ?", (source,)).fetchone() \
+            is not None
+
+    def parts_recorded(self, source: str) -> None:
+        self.db.execute("DELETE FROM unrecorded_parts_sources WHERE source = ?", (source,))
+
+    def source_rows(self, source: str) -> list[tuple[str, str, int, str]]:
+        """(canonical_url, content_sha256, revision, archive_file) of every record of ``source``."""
+        return self.db.execute(
+            "SELECT canonical_url, content_sha256, revision, archive_file FROM articles WHERE source = ?", (source,)
+        ).fetchall()
+
+    def sources(self) -> list[str]:
+        return [row[0] for row in self.db.execute(
+            "SELECT source FROM articles UNION SELECT source FROM parts ORDER BY 1")]
 
     def source_stats(self) -> list[tuple[str, int, str | None, str | None]]:
         """Per source: records indexed, earliest and latest ``published_at`` (by day)."""
