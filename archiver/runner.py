@@ -4,8 +4,9 @@ Each source is its own Scrapy crawl (its own lock, counters and failure), run by
 most ``--parallel`` at a time; they share one run id, so one run writes one report. SIGINT/SIGTERM stop every
 crawl gracefully: in-flight records are finalised and indexed, and the next run carries on from the index.
 
-Exit codes: 0 every source finished; 1 some source failed; 2 usage error; 3 some source was already being
-archived by another run (skipped); 4 interrupted (what was fetched is archived; rerun to finish).
+Exit codes: 0 every source finished; 1 some source failed (including any record it could not store: see the
+report's ``storage_errors``); 2 usage error; 3 some source was already being archived by another run (skipped);
+4 interrupted (what was fetched is archived; rerun to finish).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from scrapy.settings import Settings
 
 from archiver.sources import Source
 from archiver.summary import SourceSummary, crawl_report, format_summary, runs_dir, write_report
+from archiver.summary import source_outcome as summary_outcome
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4
 
@@ -137,24 +139,15 @@ def run_crawl(
 
 
 def source_outcome(crawler: Any, source: str) -> str:
-    """ok, locked, interrupted or failed. A crawl that finished but discovered nothing by any method (site
-    down, blocked, or its sitemaps, feed and listings all broken) has failed: an empty success would hide it."""
-    reason = crawler.stats.get_value("finish_reason")
-    if reason == "finished":
-        if crawler.stats.get_value(f"archiver/source/{source}/discovery/nothing_found"):
-            return "failed"
-        return "ok"
-    if reason == "source_locked":
-        return "locked"
-    if reason == "shutdown":
-        return "interrupted"
-    return "failed"
+    """ok, locked, interrupted or failed (``summary.source_outcome``: a storage failure fails the source)."""
+    return summary_outcome(crawler.stats.get_stats(), source)
 
 
 def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: list[Source], settings: Settings) -> int:
     rows: list[SourceSummary] = []
     outcomes: dict[str, str] = {}
     files: list[dict[str, Any]] = []
+    storage_errors: list[dict[str, str]] = []
     leftovers: list[dict[str, Any]] = []
     crawls = []
     for crawler, source in zip(crawlers, sources, strict=True):
@@ -165,6 +158,7 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
         report = crawl_report(crawler)
         rows += report["rows"]
         files += report["files"]
+        storage_errors += report["storage_errors"]
         leftovers += report["leftovers"]
         outcomes[source.name] = source_outcome(crawler, source.name)
         crawls.append({"source": source.name, "finish_reason": report["finish_reason"], "stats": report["stats"]})
@@ -181,14 +175,20 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
         "outcomes": outcomes,
         "sources": [asdict(row) for row in rows],
         "files": files,
+        "storage_errors": storage_errors,
         "leftovers": leftovers,
         "crawls": crawls,
     }
     path = runs_dir(settings) / f"{run_id}.json"
-    write_report(path, report)
-    print(format_summary(rows))
+    print(format_summary(rows, storage_errors))
     for name, outcome in sorted(outcomes.items()):
         if outcome != "ok":
             print(f"{name}: {outcome}", file=sys.stderr)
-    print(f"run {run_id}: exit {code}; report {path}")
+    try:
+        write_report(path, report)
+    except OSError as exc:  # a run whose report is lost has failed, whatever it archived
+        print(f"run {run_id}: the run report could not be written to {path}: {exc}", file=sys.stderr)
+        code = EXIT_FAILED
+    else:
+        print(f"run {run_id}: exit {code}; report {path}")
     return code

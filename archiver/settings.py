@@ -62,12 +62,9 @@ EXTENSIONS = {
 }
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
-FEED_STORAGES = {
-    "": "archiver.archive.storage.AtomicFileFeedStorage",
-    "file": "archiver.archive.storage.AtomicFileFeedStorage",
-}
+# The archive's own feeds use the archive:// scheme; every other feed (a user's -o / -O / FEEDS) is Scrapy's.
+FEED_STORAGES = {"archive": "archiver.archive.storage.AtomicFileFeedStorage"}
 FEED_EXPORT_ENCODING = "utf-8"
-FEED_STORE_EMPTY = False
 LOG_FORMATTER = "archiver.logformat.ArchiverLogFormatter"
 
 # Archive layout. Records are finalised in parts of at most this many items, so a killed run loses at most one

@@ -2,8 +2,9 @@
 
 One feed per source, because Scrapy names a feed's file from the run, not from each item: the item filter
 routes each ``Article`` to its source's feed. Each feed is gzipped by Scrapy's own postprocessing plugin, cut
-into parts of ``batch_items`` records, and stored by ``AtomicFileFeedStorage`` (the ``""``/``file`` scheme
-in settings), which is what makes parts appear whole or not at all.
+into parts of ``batch_items`` records, and stored by ``AtomicFileFeedStorage``, which is what makes parts appear
+whole or not at all. The feeds use a scheme of their own, ``archive://`` (registered in ``FEED_STORAGES``), so
+Scrapy's file storage, and with it a user's own ``-o items.jsonl`` or ``FEEDS``, works as in any project.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from scrapy.extensions.feedexport import ItemFilter
 
+from archiver.archive.storage import archive_uri
 from archiver.items import Article
 
 
@@ -43,10 +45,10 @@ def archive_feeds(
     batch_items: int,
     index: Path | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """FEEDS entries for one run: ``<root>/source=<s>/date=<day>/<run_id>-<part>.jsonl.gz``."""
+    """FEEDS entries for one run: ``archive://<root>/source=<s>/date=<day>/<run_id>-<part>.jsonl.gz``."""
     feeds: dict[str, dict[str, Any]] = {}
     for source in sources:
-        uri = str(partition_dir(root, source, crawl_day) / f"{run_id}-%(batch_id)04d.jsonl.gz")
+        uri = archive_uri(partition_dir(root, source, crawl_day) / f"{run_id}-%(batch_id)04d.jsonl.gz")
         feeds[uri] = {
             "format": "jsonlines",
             "encoding": "utf-8",

@@ -78,8 +78,7 @@ def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
     finished = True
     for crawler in crawlers:
         spider = crawler.spider
-        rows += summarise(crawler.stats.get_stats(), [s.name for s in spider.sources], spider.archive_dir,
-                          spider.run_id)
+        rows += summarise(crawler.stats.get_stats(), [s.name for s in spider.sources])
         finished &= crawler.stats.get_value("finish_reason") == "finished"
         print(f"run {spider.run_id} ({spider.name} {', '.join(s.name for s in spider.sources)})")
     print(f"archive written under {archive}")

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
+from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -166,7 +167,8 @@ class ArchiveSpider(scrapy.Spider):
                 index=index_file,
             )
         )
-        settings.set("FEEDS", feeds, priority="spider")
+        # At the priority of the FEEDS it extends: a user's -o/-O (cmdline priority) must not hide the archive.
+        settings.set("FEEDS", feeds, priority=max(settings.getpriority("FEEDS") or 0, SETTINGS_PRIORITIES["spider"]))
         return spider
 
     # -- discovery --------------------------------------------------------------------------------------
