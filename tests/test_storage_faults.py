@@ -8,8 +8,6 @@ ENOSPC as on a full disk (``smallfs``). The demo site has 30 articles; parts hol
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 import sqlite3
 import subprocess
@@ -19,10 +17,9 @@ from typing import Any
 
 import pytest
 
-from archiver.archive.manifest import read_manifest
-from archiver.schema import article_validator
+from archiver.archive.storage import inspect_part
 
-from .conftest import FAST, REPO, crawl_command, read_archive, start_server, stop_server
+from .conftest import FAST, REPO, crawl_command, read_archive, read_listed_parts, start_server, stop_server
 from .smallfs import run_with_small_filesystems, small_filesystems_available
 
 EXPECTED = json.loads((REPO / "data" / "demo" / "expected.json").read_text("utf-8"))
@@ -49,19 +46,6 @@ def only_report(runs: Path) -> dict[str, Any]:
     return json.loads(path.read_text("utf-8"))
 
 
-def listed_records(archive: Path) -> dict[str, list[dict[str, Any]]]:
-    """Records of every listed part, by part, after checking each against its manifest line and the schema."""
-    parts: dict[str, list[dict[str, Any]]] = {}
-    for entry in read_manifest(archive):
-        raw = (archive / entry["path"]).read_bytes()
-        assert (len(raw), hashlib.sha256(raw).hexdigest()) == (entry["bytes"], entry["sha256"])
-        records = [json.loads(line) for line in gzip.decompress(raw).decode("utf-8").splitlines()]
-        assert len(records) == entry["records"]
-        assert all(article_validator().is_valid(r) for r in records)
-        parts[entry["path"]] = records
-    return parts
-
-
 def indexed(state: Path) -> dict[str, str]:
     """canonical URL -> archive file, as the index has it."""
     with sqlite3.connect(state / "index.sqlite") as db:
@@ -85,9 +69,7 @@ def test_a_full_archive_disk_fails_the_source_and_the_next_run_archives_the_rest
     assert "FAILED: la" in first.stdout and "No space left on device" in first.stdout
 
     # What the report says was stored is exactly what is on disk, listed and indexed.
-    parts = listed_records(archive)
-    on_disk = {p.relative_to(archive).as_posix() for p in archive.glob("source=*/date=*/*.jsonl.gz")}
-    unlisted = on_disk - set(parts)
+    parts, unlisted = read_listed_parts(archive)
     assert unlisted == {f["part"] for f in failures if f["stage"] in ("index", "manifest")}
     assert {f["part"] for f in failures}.isdisjoint(parts)
     stored = [r for records in parts.values() for r in records]
@@ -99,7 +81,7 @@ def test_a_full_archive_disk_fails_the_source_and_the_next_run_archives_the_rest
     assert row["storage_errors"] == len(failures)
     in_index = indexed(state)
     assert {r["canonical_url"]: path for path, records in parts.items() for r in records}.items() <= in_index.items()
-    assert len(in_index) == len(stored) + sum(len(listed_records_of(archive, f["part"]))
+    assert len(in_index) == len(stored) + sum(inspect_part(archive / f["part"])[0]
                                               for f in failures if f["stage"] == "manifest")
 
     # The disk has room again: the next run completes the archive, each article exactly once.
@@ -110,11 +92,6 @@ def test_a_full_archive_disk_fails_the_source_and_the_next_run_archives_the_rest
     urls = [r["url"] for r in records]
     assert len(urls) == len(set(urls)) == TOTAL
     assert not list(archive.glob("source=*/date=*/.*.part"))
-
-
-def listed_records_of(archive: Path, part: str) -> list[str]:
-    with gzip.open(archive / part, "rt", encoding="utf-8") as stream:
-        return [line for line in stream if line.strip()]
 
 
 def test_a_full_index_disk_fails_the_source_and_the_next_run_lists_what_was_written(tmp_path: Path,
@@ -130,9 +107,8 @@ def test_a_full_index_disk_fails_the_source_and_the_next_run_lists_what_was_writ
     assert failures and {f["stage"] for f in failures} == {"index"}
     assert all("database or disk is full" in f["error"] for f in failures), failures
     # A part whose records the index could not take is whole on disk but not listed, and not counted.
-    parts = listed_records(archive)
-    on_disk = {p.relative_to(archive).as_posix() for p in archive.glob("source=*/date=*/*.jsonl.gz")}
-    assert on_disk - set(parts) == {f["part"] for f in failures}
+    parts, unlisted = read_listed_parts(archive)
+    assert unlisted == {f["part"] for f in failures}
     assert row["archived"] == sum(len(records) for records in parts.values())
     assert row["records"] == TOTAL and row["not_stored"] == TOTAL - row["archived"] > 0
     assert set(indexed(state)) == {r["canonical_url"] for records in parts.values() for r in records}
