@@ -55,6 +55,9 @@ ITEM_PIPELINES = {
     "archiver.pipelines.incremental.IncrementalPipeline": 500,
 }
 EXTENSIONS = {
+    # Scrapy's feed exporter, but one failing feed (a user's -o) does not cost the archive's feeds an item.
+    "scrapy.extensions.feedexport.FeedExporter": None,
+    "archiver.archive.feeds.ArchiveFeedExporter": 0,
     "archiver.summary.RunSummary": 500,
     "archiver.state.guard.SourceGuard": 100,
     # Scrapy 2.19 turns these on by default; an archiver job never needs remote code execution.

@@ -63,3 +63,14 @@ def test_dash_capital_o_overwrites_and_feeds_setting_adds_a_csv(tmp_path: Path, 
     rows = (tmp_path / "titles.csv").read_text("utf-8").splitlines()
     assert rows[0] == "url,title" and len(rows) == 1 + len(KPL_PATHS)
     assert len(read_archive(tmp_path / "archive")) == len(KPL_PATHS)
+
+
+def test_a_failing_user_feed_costs_the_archive_nothing(tmp_path: Path, kpl_base: str) -> None:
+    (tmp_path / "blocker").write_text("a file where the user's feed wants a folder", "utf-8")
+    proc = scrapy_crawl(tmp_path, kpl_base, "-o", "blocker/items.jsonl", "-s", "ARCHIVER_BATCH_ITEMS=2")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    archived = read_archive(tmp_path / "archive")
+    assert sorted(path_of(r["url"]) for r in archived) == KPL_PATHS  # every part of the archive was written
+    assert "Error exporting an item to the feed blocker/items.jsonl" in proc.stderr  # the user's feed failed
+    (report,) = [json.loads(p.read_text("utf-8")) for p in (tmp_path / "runs").glob("*.json")]
+    assert report["outcomes"] == {"kpl": "ok"} and len(report["files"]) == 3

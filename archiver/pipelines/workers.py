@@ -25,6 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 logger = logging.getLogger(__name__)
 
 FORKSERVER_PRELOAD = "archiver.pipelines.forkserver_preload"
+EXIT_CRAWL_GONE = 70  # a worker's exit status when it left because its crawl had gone
 _POOLS: dict[int, ProcessPoolExecutor] = {}
 
 
@@ -56,9 +57,6 @@ def start_worker(crawl_pid: int) -> None:
     """The pool's initializer, run in each worker."""
     ignore_stop_signals()
     exit_with(crawl_pid)
-
-
-EXIT_CRAWL_GONE = 70
 
 
 def exit_with(pid: int) -> threading.Thread:

@@ -155,18 +155,18 @@ class ArchiveSpider(scrapy.Spider):
         if settings.getbool("ARCHIVER_INCREMENTAL", True):
             index_file = index_path(state_dir(settings.get("ARCHIVER_STATE_DIR"), settings.get("ARCHIVER_DATA_DIR")))
             spider.index = ArchiveIndex(index_file)
-        feeds = dict(settings.getdict("FEEDS"))
-        feeds.update(
-            archive_feeds(
-                root,
-                [s.name for s in spider.sources],
-                run_id=spider.run_id,
-                spider_name=spider.name,
-                crawl_day=spider.started_at.date(),
-                batch_items=settings.getint("ARCHIVER_BATCH_ITEMS"),
-                index=index_file,
-            )
+        # The archive's feeds come first: Scrapy hands an item to each feed in turn and stops at the first that
+        # raises, so a user's failing feed must not cost the archive a record (the archive's never raise).
+        feeds = archive_feeds(
+            root,
+            [s.name for s in spider.sources],
+            run_id=spider.run_id,
+            spider_name=spider.name,
+            crawl_day=spider.started_at.date(),
+            batch_items=settings.getint("ARCHIVER_BATCH_ITEMS"),
+            index=index_file,
         )
+        feeds.update(settings.getdict("FEEDS"))
         # At the priority of the FEEDS it extends: a user's -o/-O (cmdline priority) must not hide the archive.
         settings.set("FEEDS", feeds, priority=max(settings.getpriority("FEEDS") or 0, SETTINGS_PRIORITIES["spider"]))
         return spider
