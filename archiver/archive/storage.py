@@ -155,6 +155,17 @@ class PartFile:
             if self.failure is None:
                 self.failure = self._describe_failure("write", exc)
 
+    def finish(self) -> None:
+        """Write out, fsync and close (through this descriptor: a writeback error is reported to the descriptors
+        open when it happened, so a later fsync through another one could miss it)."""
+        self.flush()
+        if self.failure is None and self.file is not None and not self.file.closed:
+            try:
+                os.fsync(self.file.fileno())
+            except OSError as exc:
+                self.failure = self._describe_failure("fsync", exc)
+        self.close()
+
 
 def archive_uri(path: Path) -> str:
     """The feed URI of an archive part path (absolute, may hold Scrapy's ``%(batch_id)d`` placeholders)."""
@@ -226,7 +237,7 @@ class AtomicFileFeedStorage:
             self.ledger.stored(entry)
 
     def _store_in_thread(self, file: PartFile) -> ManifestEntry:
-        file.close()
+        file.finish()
         if file.failure is not None:
             raise PartFailed(file.failure)  # its temporary file stays for the next run's salvage
         index = self.options.get("archiver_index")
@@ -282,7 +293,7 @@ def finalise_part(
         return PartFailed(part_failure(final, root, source, stage, exc))
 
     try:
-        _fsync_file(temp)
+        _fsync_file(temp)  # the storage fsynced it already; salvage's rewritten parts come here unsynced
     except OSError as exc:
         raise failed("fsync", exc) from exc
     try:
