@@ -84,7 +84,8 @@ def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
     print(f"archive written under {archive}")
     print(f"manifest: {archive / 'manifest.jsonl'}")
     print(format_summary(rows))
-    return 0 if finished and all(r.archived or r.unchanged for r in rows) else 1
+    stored = not any(r.not_stored or r.storage_errors for r in rows)
+    return 0 if finished and stored and all(r.archived or r.unchanged for r in rows) else 1
 
 
 def serve_forever(port: int = 0, delay: float = 0.0, root: Path | None = None, host: str = DEMO_HOST) -> int:
