@@ -173,6 +173,23 @@ def test_a_manifest_that_cannot_be_appended_to_leaves_an_indexed_unlisted_part(t
         assert db.execute("SELECT count(*) FROM articles WHERE archive_file = ?", (PART,)).fetchone() == (2,)
 
 
+def test_a_manifest_line_cut_short_by_a_full_disk_fails_the_part_and_is_fenced_off(tmp_path: Path) -> None:
+    earlier = json.dumps({"path": "source=la/date=2024-06-17/r0-0001.jsonl.gz", "note": "x" * 2000}) + "\n"
+    (tmp_path / "manifest.jsonl").write_text(earlier, "utf-8")
+    storage = make_storage(tmp_path)
+    handle = storage.open(None)
+    with gzip.GzipFile(fileobj=handle, mode="wb", mtime=0) as stream:
+        stream.write(b'{"n": 1}\n')
+    with file_size_limit(len(earlier) + 40):  # room for the part, and for 40 bytes of its manifest line
+        failure = failure_of(storage, handle)
+    assert failure.stage == "manifest" and "File too large" in failure.error
+    assert (tmp_path / "manifest.jsonl").stat().st_size == len(earlier) + 40  # a torn line...
+    assert [e["path"] for e in read_manifest(tmp_path)] == [json.loads(earlier)["path"]]  # ...that readers skip
+    assert storage.path.exists()  # whole, unlisted: the next run lists it
+    write_part(make_storage(tmp_path, "r1-0002.jsonl.gz"), [{"n": 2}])  # the next line starts on a line of its own
+    assert [e["path"].rsplit("/", 1)[1] for e in read_manifest(tmp_path)] == ["r0-0001.jsonl.gz", "r1-0002.jsonl.gz"]
+
+
 def test_the_ledger_counts_what_was_stored_and_what_was_not() -> None:
     stats = MemoryStatsCollector(get_crawler())
     stats.set_value("archiver/source/la/records", 7)
