@@ -122,8 +122,16 @@ def write_report(path: Path, report: dict[str, Any]) -> None:
     """Write the run report whole or not at all (temporary file, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.part")
-    temp.write_text(json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True, default=str), "utf-8")
-    os.replace(temp, path)
+    data = json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True, default=str).encode("utf-8")
+    try:
+        with temp.open("wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)  # a full disk leaves no half report behind
+        raise
 
 
 class RunSummary:
