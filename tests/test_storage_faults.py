@@ -138,3 +138,14 @@ def test_scrapy_crawl_reports_the_failure_too(tmp_path: Path, demo_base: str) ->
     assert report["storage_errors"] and report["stats"]["archiver/source/la/storage_errors"] == len(
         report["storage_errors"])
     assert "FAILED: la" in proc.stderr
+
+
+def test_a_run_whose_report_cannot_be_written_fails(tmp_path: Path, demo_base: str) -> None:
+    runs = tmp_path / "runs"
+    # Ten parts make a report of some 6 kB, for a folder of 4 kB.
+    proc = run_with_small_filesystems(archiver_crawl(tmp_path, demo_base, "-s", "ARCHIVER_BATCH_ITEMS=3"),
+                                      {runs: 4096}, cwd=REPO, capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    assert "the run report could not be written" in proc.stderr and "No space left on device" in proc.stderr
+    assert list(runs.iterdir()) == []  # no half-written report
+    assert len(read_archive(tmp_path / "archive")) == TOTAL  # the archive itself is complete
