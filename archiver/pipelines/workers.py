@@ -76,7 +76,9 @@ def exit_with(pid: int) -> threading.Thread:
             while _alive(pid):
                 time.sleep(1.0)
             os._exit(EXIT_CRAWL_GONE)
-        select.select([fd], [], [])  # readable once the process has exited
+        waiter = select.poll()
+        waiter.register(fd, select.POLLIN)
+        waiter.poll()  # readable once the process has exited
         os._exit(EXIT_CRAWL_GONE)
 
     watcher = threading.Thread(target=wait_then_exit, name=f"exit-with-{pid}", daemon=True)
