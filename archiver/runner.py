@@ -4,8 +4,9 @@ Each source is its own Scrapy crawl (its own lock, counters and failure), run by
 most ``--parallel`` at a time; they share one run id, so one run writes one report. SIGINT/SIGTERM stop every
 crawl gracefully: in-flight records are finalised and indexed, and the next run carries on from the index.
 
-Exit codes: 0 every source finished; 1 some source failed; 2 usage error; 3 some source was already being
-archived by another run (skipped); 4 interrupted (what was fetched is archived; rerun to finish).
+Exit codes: 0 every source finished; 1 some source failed (including any record it could not store: see the
+report's ``storage_errors``); 2 usage error; 3 some source was already being archived by another run (skipped);
+4 interrupted (what was fetched is archived; rerun to finish).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from typing import Any
 
 from scrapy.settings import Settings
 
-from archiver.accounting import account
 from archiver.sources import Source
 from archiver.summary import SourceSummary, crawl_report, format_summary, runs_dir, write_report
+from archiver.summary import source_outcome as summary_outcome
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4
 
@@ -141,23 +142,8 @@ def run_crawl(
 
 
 def source_outcome(crawler: Any, source: str) -> tuple[str, str]:
-    """ok, locked, interrupted or failed, and why when not ok. A crawl that finished but discovered nothing by
-    any method (site down, blocked, or its sitemaps, feed and listings all broken) has failed, and so has one
-    whose discovered URLs do not all have a counted outcome: an empty or lossy success would hide it."""
-    stats = crawler.stats
-    reason = stats.get_value("finish_reason")
-    if reason == "finished":
-        if stats.get_value(f"archiver/source/{source}/discovery/nothing_found"):
-            return "failed", "no articles discovered by any method: see the discovery counters in the report"
-        accounting = account(stats.get_stats(), source)
-        if not accounting.balanced:
-            return "failed", f"{accounting.unaccounted:+d} discovered URL(s) without a counted outcome"
-        return "ok", ""
-    if reason == "source_locked":
-        return "locked", "another run holds the source's lock"
-    if reason == "shutdown":
-        return "interrupted", "stopped by a signal; what was fetched is archived"
-    return "failed", f"the crawl ended with {reason!r}"
+    """ok, locked, interrupted or failed, and why when not ok (``summary.source_outcome``)."""
+    return summary_outcome(crawler.stats.get_stats(), source)
 
 
 def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: list[Source], settings: Settings) -> int:
@@ -165,6 +151,7 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
     outcomes: dict[str, str] = {}
     reasons: dict[str, str] = {}
     files: list[dict[str, Any]] = []
+    storage_errors: list[dict[str, str]] = []
     leftovers: list[dict[str, Any]] = []
     accounting: dict[str, Any] = {}
     crawls = []
@@ -177,6 +164,7 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
         report = crawl_report(crawler)
         rows += report["rows"]
         files += report["files"]
+        storage_errors += report["storage_errors"]
         leftovers += report["leftovers"]
         accounting.update(report["accounting"])
         outcomes[source.name], reasons[source.name] = source_outcome(crawler, source.name)
@@ -195,15 +183,21 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
         "outcome_reasons": {name: why for name, why in reasons.items() if why},
         "sources": [asdict(row) for row in rows],
         "files": files,
+        "storage_errors": storage_errors,
         "leftovers": leftovers,
         "accounting": accounting,
         "crawls": crawls,
     }
     path = runs_dir(settings) / f"{run_id}.json"
-    write_report(path, report)
-    print(format_summary(rows))
+    print(format_summary(rows, storage_errors))
     for name, outcome in sorted(outcomes.items()):
         if outcome != "ok":
             print(f"{name}: {outcome} ({reasons[name]})", file=sys.stderr)
-    print(f"run {run_id}: exit {code}; report {path}")
+    try:
+        write_report(path, report)
+    except OSError as exc:  # a run whose report is lost has failed, whatever it archived
+        print(f"run {run_id}: the run report could not be written to {path}: {exc}", file=sys.stderr)
+        code = EXIT_FAILED
+    else:
+        print(f"run {run_id}: exit {code}; report {path}")
     return code

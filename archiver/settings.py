@@ -56,6 +56,9 @@ ITEM_PIPELINES = {
     "archiver.pipelines.incremental.IncrementalPipeline": 500,
 }
 EXTENSIONS = {
+    # Scrapy's feed exporter, but one failing feed (a user's -o) does not cost the archive's feeds an item.
+    "scrapy.extensions.feedexport.FeedExporter": None,
+    "archiver.archive.feeds.ArchiveFeedExporter": 0,
     "archiver.summary.RunSummary": 500,
     "archiver.state.guard.SourceGuard": 100,
     # Scrapy 2.19 turns these on by default; an archiver job never needs remote code execution.
@@ -63,12 +66,9 @@ EXTENSIONS = {
 }
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
-FEED_STORAGES = {
-    "": "archiver.archive.storage.AtomicFileFeedStorage",
-    "file": "archiver.archive.storage.AtomicFileFeedStorage",
-}
+# The archive's own feeds use the archive:// scheme; every other feed (a user's -o / -O / FEEDS) is Scrapy's.
+FEED_STORAGES = {"archive": "archiver.archive.storage.AtomicFileFeedStorage"}
 FEED_EXPORT_ENCODING = "utf-8"
-FEED_STORE_EMPTY = False
 LOG_FORMATTER = "archiver.logformat.ArchiverLogFormatter"
 
 # Archive layout. Records are finalised in parts of at most this many items, so a killed run loses at most one

@@ -1,8 +1,10 @@
-"""The end-of-run summary: per source, pages fetched, records archived, and pages dropped by reason.
+"""The end-of-run summary: per source, pages fetched, records handed to the archive and archived, and pages
+dropped by reason.
 
-Built from the crawl stats (``archiver.outcomes`` keys) and the manifest lines of this run, so it reports what
-was actually finalised, not what was hoped for. The ``RunSummary`` extension logs it when a spider closes;
-``archiver demo`` prints it.
+Built from the crawl stats (``archiver.outcomes`` keys) and the crawl's ``ArchiveLedger`` (the parts this run
+finalised or lost, kept in memory as they ended), so it reports what was actually finalised, not what was hoped
+for, without re-reading the manifest. The ``RunSummary`` extension logs it when a spider closes; ``archiver
+demo`` prints it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any
 from scrapy import signals
 
 from archiver.accounting import account
-from archiver.archive.manifest import read_manifest
+from archiver.archive.ledger import ledger_for
+from archiver.outcomes import source_key
 from archiver.paths import data_dir
 
 logger = logging.getLogger(__name__)
@@ -29,8 +32,10 @@ class SourceSummary:
     name: str
     discovered: int = 0
     pages: int = 0
-    records: int = 0
-    archived: int = 0
+    records: int = 0  # handed to the archive
+    archived: int = 0  # in parts finalised, indexed and listed by this run
+    not_stored: int = 0  # handed to the archive, not archived
+    storage_errors: int = 0  # parts that failed (the report's ``storage_errors`` says where and why)
     files: int = 0
     challenges: int = 0
     unchanged: int = 0
@@ -44,23 +49,17 @@ class SourceSummary:
     unaccounted: int = 0
 
 
-def summarise(stats: dict[str, Any], sources: list[str], archive_dir: Path, run_id: str) -> list[SourceSummary]:
+def summarise(stats: dict[str, Any], sources: list[str]) -> list[SourceSummary]:
     by_source = {name: SourceSummary(name) for name in sources}
+    counters = {"pages", "records", "archived", "not_stored", "storage_errors", "files", "challenges", "unchanged",
+                "revisions"}
     for key, value in stats.items():
         parts = key.split("/")
         if len(parts) < 4 or parts[:2] != ["archiver", "source"] or parts[2] not in by_source:
             continue
         summary, rest = by_source[parts[2]], parts[3:]
-        if rest == ["pages"]:
-            summary.pages = value
-        elif rest == ["records"]:
-            summary.records = value
-        elif rest == ["challenges"]:
-            summary.challenges = value
-        elif rest == ["unchanged"]:
-            summary.unchanged = value
-        elif rest == ["revisions"]:
-            summary.revisions = value
+        if len(rest) == 1 and rest[0] in counters:
+            setattr(summary, rest[0], value)
         elif rest[0] == "dropped" and len(rest) == 2:
             summary.dropped[rest[1]] = value
             if rest[1].startswith("http_"):
@@ -72,20 +71,42 @@ def summarise(stats: dict[str, Any], sources: list[str], archive_dir: Path, run_
         summary.unaccounted = accounting.unaccounted
         summary.finish_reason = stats.get("finish_reason")
         summary.duration_s = stats.get("elapsed_time_seconds")
-    for entry in read_manifest(archive_dir):
-        if entry.get("run_id") == run_id and entry.get("source") in by_source:
-            by_source[entry["source"]].archived += entry["records"]
-            by_source[entry["source"]].files += 1
     return list(by_source.values())
 
 
-def format_summary(rows: list[SourceSummary]) -> str:
+def source_outcome(stats: dict[str, Any], source: str) -> tuple[str, str]:
+    """ok, locked, interrupted or failed, and why when not ok.
+
+    A crawl that finished but discovered nothing by any method (site down, blocked, or its sitemaps, feed and
+    listings all broken) has failed: an empty success would hide it. So has one whose discovered URLs do not all
+    have a counted outcome (``archiver.accounting``), and one whose archive lost records: a part that could not
+    be written, checked, linked, indexed or listed, or records handed to the archive that are in no finalised
+    part, whatever else happened to the run."""
+    reason = stats.get("finish_reason")
+    if reason == "source_locked":
+        return "locked", "another run holds the source's lock"
+    not_stored = stats.get(source_key(source, "not_stored"))
+    if stats.get(source_key(source, "storage_errors")) or not_stored:
+        return "failed", f"the archive could not store {not_stored or 'some'} record(s): see storage_errors"
+    if reason == "finished":
+        if stats.get(source_key(source, "discovery", "nothing_found")):
+            return "failed", "no articles discovered by any method: see the discovery counters in the report"
+        accounting = account(stats, source)
+        if not accounting.balanced:
+            return "failed", f"{accounting.unaccounted:+d} discovered URL(s) without a counted outcome"
+        return "ok", ""
+    if reason == "shutdown":
+        return "interrupted", "stopped by a signal; what was fetched is archived"
+    return "failed", f"the crawl ended with {reason!r}"
+
+
+def format_summary(rows: list[SourceSummary], storage_errors: list[dict[str, str]] | None = None) -> str:
     lines = [
-        f"{'source':<16} {'found':>6} {'pages':>6} {'records':>8} {'unchanged':>9} {'revisions':>9} {'files':>6} "
-        f"{'bot-checks':>10}  dropped (reason: count)"
+        f"{'source':<16} {'found':>6} {'pages':>6} {'archived':>8} {'unchanged':>9} {'revisions':>9} {'files':>6} "
+        f"{'bot-checks':>10} {'not-stored':>10}  dropped (reason: count)"
     ]
-    columns = ("discovered", "pages", "archived", "unchanged", "revisions", "files", "challenges")
-    widths = (6, 6, 8, 9, 9, 6, 10)
+    columns = ("discovered", "pages", "archived", "unchanged", "revisions", "files", "challenges", "not_stored")
+    widths = (6, 6, 8, 9, 9, 6, 10, 10)
     totals: dict[str, int] = defaultdict(int)
     for row in rows:
         dropped = ", ".join(f"{k}: {v}" for k, v in sorted(row.dropped.items())) or "-"
@@ -108,6 +129,15 @@ def format_summary(rows: list[SourceSummary]) -> str:
         lines.append(
             f"note: {row.name} answered {row.challenges} request(s) with a bot check; those pages were not archived"
         )
+    for row in rows:
+        if row.not_stored or row.storage_errors:
+            lines.append(f"FAILED: {row.name}: {row.not_stored} of {row.records} record(s) handed to the archive "
+                         f"were not stored; {row.storage_errors} part(s) failed")
+    shown = (storage_errors or [])[:10]
+    for failure in shown:
+        lines.append(f"  {failure['source']}: {failure['part']}: {failure['stage']} failed: {failure['error']}")
+    if storage_errors and len(storage_errors) > len(shown):
+        lines.append(f"  ... {len(storage_errors) - len(shown)} more in the run report (storage_errors)")
     return "\n".join(lines)
 
 
@@ -115,8 +145,16 @@ def write_report(path: Path, report: dict[str, Any]) -> None:
     """Write the run report whole or not at all (temporary file, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.part")
-    temp.write_text(json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True, default=str), "utf-8")
-    os.replace(temp, path)
+    data = json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True, default=str).encode("utf-8")
+    try:
+        with temp.open("wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)  # a full disk leaves no half report behind
+        raise
 
 
 class RunSummary:
@@ -132,7 +170,14 @@ class RunSummary:
         ext = cls(crawler)
         crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.feed_exporter_closed, signal=signals.feed_exporter_closed)
         return ext
+
+    def feed_exporter_closed(self) -> None:
+        """Every part has been stored or has failed: count what was not stored, in time for Scrapy's stats dump."""
+        spider = self.crawler.spider
+        if spider is not None and hasattr(spider, "sources"):
+            ledger_for(self.crawler).settle([s.name for s in spider.sources])
 
     def item_scraped(self, item: Any, spider: Any = None) -> None:
         """Every item that left the pipelines goes to the archive: count it as a record of its source."""
@@ -147,7 +192,9 @@ class RunSummary:
             return
         report = crawl_report(self.crawler)
         self.rows = report["rows"]
-        logger.info("run %s summary (archive: %s)\n%s", spider.run_id, spider.archive_dir, format_summary(self.rows))
+        log = logger.error if report["storage_errors"] else logger.info
+        log("run %s summary (archive: %s)\n%s", spider.run_id, spider.archive_dir,
+            format_summary(self.rows, report["storage_errors"]))
         settings = self.crawler.settings
         if settings.getbool("ARCHIVER_WRITE_REPORT", True):
             write_report(runs_dir(settings) / f"{spider.run_id}.json", report_json(report))
@@ -158,10 +205,14 @@ def runs_dir(settings: Any) -> Path:
 
 
 def crawl_report(crawler: Any) -> dict[str, Any]:
-    """What one crawl did: per-source rows, the files it finalised, leftovers it salvaged, its counters."""
+    """What one crawl did: per-source rows and outcomes, the files it finalised and the parts it lost (from its
+    ledger, not the manifest), leftovers it salvaged, its counters."""
     spider = crawler.spider
+    names = [s.name for s in spider.sources]
+    ledger = ledger_for(crawler)
+    ledger.settle(names)
     stats = crawler.stats.get_stats()
-    rows = summarise(stats, [s.name for s in spider.sources], spider.archive_dir, spider.run_id)
+    rows = summarise(stats, names)
     return {
         "run_id": spider.run_id,
         "spider": spider.name,
@@ -169,9 +220,11 @@ def crawl_report(crawler: Any) -> dict[str, Any]:
         "started_at": stats.get("start_time"),
         "finished_at": stats.get("finish_time"),
         "finish_reason": stats.get("finish_reason"),
+        "outcomes": {name: source_outcome(stats, name)[0] for name in names},
+        "outcome_reasons": {name: why for name in names if (why := source_outcome(stats, name)[1])},
         "rows": rows,
-        "files": [e for e in read_manifest(spider.archive_dir)
-                  if e.get("run_id") == spider.run_id and e.get("source") in spider.sources_by_name],
+        "files": ledger.files(set(names)),
+        "storage_errors": ledger.failure_report(set(names)),
         "leftovers": getattr(spider, "salvage_report", []),
         "accounting": {s.name: account(stats, s.name).as_dict() for s in spider.sources},
         "stats": {k: v for k, v in stats.items() if not isinstance(v, dict)},

@@ -127,6 +127,25 @@ def summary_rows(output: str) -> dict[str, dict[str, int]]:
     return rows
 
 
+def read_listed_parts(archive: Path) -> tuple[dict[str, list[dict[str, Any]]], set[str]]:
+    """After a run that may have been killed or failed: the records of every listed part, by part (each checked
+    against its manifest line and the schema, as ``read_archive`` does), and the finalised parts on disk that
+    the manifest does not list yet (a run killed, or failing, between link and manifest line)."""
+    parts: dict[str, list[dict[str, Any]]] = {}
+    for entry in read_manifest(archive):
+        raw = (archive / entry["path"]).read_bytes()
+        assert (len(raw), hashlib.sha256(raw).hexdigest()) == (entry["bytes"], entry["sha256"])
+        records = [json.loads(line) for line in gzip.decompress(raw).decode("utf-8").splitlines()]
+        assert len(records) == entry["records"]
+        for record in records:
+            assert article_validator().is_valid(record), (entry["path"], list(article_validator().iter_errors(record)))
+            assert record["source"] == entry["source"]
+        parts[entry["path"]] = records
+    on_disk = {p.relative_to(archive).as_posix() for p in archive.glob("source=*/date=*/*.jsonl.gz")}
+    assert set(parts) <= on_disk, "the manifest lists a part that is not on disk"
+    return parts, on_disk - set(parts)
+
+
 def wait_for(predicate: Any, timeout: float, interval: float = 0.1) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -56,7 +56,7 @@ def test_demo_command_succeeds_and_prints_a_summary(demo_run: tuple) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert f"archive written under {archive}" in proc.stdout
     row = summary_rows(proc.stdout)["la"]
-    pages, records = row["pages"], row["records"]
+    pages, records = row["pages"], row["archived"]
     assert records == len(ARTICLES)
     assert pages == len(ARTICLES)  # the 404 is no page: it is counted under dropped
     assert "http_404: 1" in proc.stdout
@@ -163,6 +163,6 @@ def test_a_second_demo_run_archives_nothing_new(demo_run: tuple) -> None:
                            cwd=REPO, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr[-3000:]
     rows = summary_rows(again.stdout)
-    assert rows["total"]["records"] == 0 and rows["total"]["unchanged"] == len(before)
+    assert rows["total"]["archived"] == 0 and rows["total"]["unchanged"] == len(before)
     assert read_archive(archive) == before
     assert rows["la"]["pages"] == 0  # pages fetched: none, every sitemap lastmod was already archived

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -136,15 +137,14 @@ def test_second_run_of_a_source_is_refused_and_a_stale_lock_taken_over(tmp_path:
         assert json.loads(lock.read_text())["pid"] == first.pid  # the dead run's record is still there
     finally:
         stop_server(slow)
-    port = base.rsplit(":", 1)[1]
-    fast, base = serve(site, "--port", port)
+    fast, base = serve(site)  # any port: records are keyed on the registry's address, not the server's
     try:
         third = crawl(tmp_path, base)
     finally:
         stop_server(fast)
     assert "took over the lock left by a run that is no longer running" in third.stderr
     assert last_report(tmp_path)["exit_code"] == 0
-    urls = [r["url"] for r in read_archive(tmp_path / "archive")]
+    urls = [r["canonical_url"] for r in read_archive(tmp_path / "archive")]
     assert len(urls) == len(set(urls)) == TOTAL  # exactly once across the killed run and its successor
 
 
@@ -152,8 +152,8 @@ def test_sigterm_finalises_in_flight_records_and_the_next_run_completes(tmp_path
     slow, base = serve(site, "--delay", "0.3")
     try:
         running = crawl(tmp_path, base, wait=False)
-        assert wait_for(lambda: _lock_taken(tmp_path), 60)
-        time.sleep(3)  # some pages fetched, none finalised yet (parts hold up to 500 records)
+        # Some records handed to the archive, none finalised yet (parts hold up to 500 records).
+        assert wait_for(lambda: bool(list((tmp_path / "archive").glob("source=la/date=*/.*.part"))), 60)
         os.killpg(running.pid, signal.SIGTERM)
         assert running.wait(timeout=120) == 4
     finally:
@@ -162,13 +162,15 @@ def test_sigterm_finalises_in_flight_records_and_the_next_run_completes(tmp_path
     assert report["outcomes"] == {"la": "interrupted"}
     first = read_archive(tmp_path / "archive")
     assert 0 < len(first) < TOTAL
-    port = base.rsplit(":", 1)[1]
-    fast, base = serve(site, "--port", port)
+    assert row(report)["archived"] == row(report)["records"] == len(first)  # everything in flight was finalised
+    fast, base = serve(site)
     try:
         crawl(tmp_path, base)
     finally:
         stop_server(fast)
-    urls = [r["url"] for r in read_archive(tmp_path / "archive")]
+    second = last_report(tmp_path)
+    assert (row(second)["unchanged"], row(second)["archived"]) == (len(first), TOTAL - len(first))
+    urls = [r["canonical_url"] for r in read_archive(tmp_path / "archive")]
     assert len(urls) == len(set(urls)) == TOTAL
 
 
@@ -187,21 +189,29 @@ def test_leftover_parts_are_salvaged_or_removed(tmp_path: Path) -> None:
         "body": "Body text.", "word_count": 2, "content_sha256": "1" * 64, "fetched_at": "2026-11-28T00:00:00+00:00",
         "http_status": 200, "run_id": "r1", "provenance": {},
     }
-    lines = "".join(json.dumps({**record, "url": f"https://la.usembassy.gov/{i}/",
-                                "canonical_url": f"https://la.usembassy.gov/{i}/"}) + "\n" for i in range(40))
-    whole = gzip.compress(lines.encode())
-    (folder / ".r1-0001.jsonl.gz.99999999.part").write_bytes(whole[: len(whole) * 2 // 3])  # cut mid-stream
-    (folder / ".r1-0002.jsonl.gz.99999999.part").write_bytes(whole[:10])  # nothing recoverable
+    lines = [json.dumps({**record, "url": f"https://la.usembassy.gov/{i}/",
+                         "canonical_url": f"https://la.usembassy.gov/{i}/"}) + "\n" for i in range(40)]
+    # A gzip stream flushed after every line, as far as a killed writer got: 25 whole lines and half the 26th.
+    stream, ends = zlib.compressobj(wbits=31), []
+    whole = b""
+    for line in lines:
+        whole += stream.compress(line.encode()) + stream.flush(zlib.Z_FULL_FLUSH)
+        ends.append(len(whole))
+    cut = whole[: ends[24] + (ends[25] - ends[24]) // 2]
+    (folder / ".r1-0001.jsonl.gz.99999999.part").write_bytes(cut)
+    (folder / ".r1-0002.jsonl.gz.99999999.part").write_bytes(whole[:10])  # the gzip header: nothing recoverable
     report = salvage_source(archive, "la", index=tmp_path / "index.sqlite", spider="embassy")
     actions = {entry["part"].rsplit("/", 1)[1]: entry for entry in report}
     salvaged = actions[".r1-0001.jsonl.gz.99999999.part"]
-    assert salvaged["action"] == "salvaged" and 0 < salvaged["records"] < 40
+    assert salvaged["action"] == "salvaged" and salvaged["records"] == 25
     assert actions[".r1-0002.jsonl.gz.99999999.part"]["action"] == "removed"
     assert not list(folder.glob(".*.part"))
     (entry,) = read_manifest(archive)
-    assert entry["path"] == "source=la/date=2026-11-28/r1-0001.jsonl.gz" and entry["records"] == salvaged["records"]
+    assert entry["path"] == "source=la/date=2026-11-28/r1-0001.jsonl.gz" and entry["records"] == 25
+    assert gzip.decompress((archive / entry["path"]).read_bytes()).decode() == "".join(lines[:25])
     with ArchiveIndex(tmp_path / "index.sqlite") as index:
-        assert index.known("https://la.usembassy.gov/0/") is not None
+        assert all(index.known(f"https://la.usembassy.gov/{i}/") for i in range(25))
+        assert index.known("https://la.usembassy.gov/25/") is None
 
 
 def _part_of(folder: Path, name: str, first: int, count: int) -> Path:
@@ -271,10 +281,10 @@ def test_a_part_killed_between_manifest_and_index_is_indexed(tmp_path: Path) -> 
 
 
 def test_an_unreachable_source_fails_the_run(tmp_path: Path) -> None:
-    with socket.socket() as probe:  # a port nothing listens on
+    with socket.socket() as probe:  # bound, never listening, held for the whole run: connections are refused
         probe.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
-    proc = crawl(tmp_path, dead, "-s", "RETRY_TIMES=0", check=False)
+        proc = crawl(tmp_path, dead, "-s", "RETRY_TIMES=0", check=False)
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert last_report(tmp_path)["outcomes"] == {"la": "failed"}
     assert "no articles discovered by any method" in proc.stderr

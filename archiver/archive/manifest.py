@@ -58,7 +58,7 @@ def append_manifest_line(root: Path, payload: dict[str, Any]) -> None:
                     existing.seek(size - 1)
                     if existing.read(1) != b"\n":
                         line = b"\n" + line  # fence off a torn line left by a crash
-            os.write(fd, line)
+            _write_all(fd, line)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -73,6 +73,17 @@ def listed_entries(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     withdrawn_at = {line.get("path"): position for position, line in enumerate(lines) if is_withdrawal(line)}
     return [line for position, line in enumerate(lines)
             if not is_withdrawal(line) and position > withdrawn_at.get(line.get("path"), -1)]
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte or raise: a short write (a disk filling up) must not pass for a listed part. What a
+    failure leaves is a torn line, which readers skip and the next writer fences off."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written == 0:
+            raise OSError(f"no progress writing {MANIFEST_NAME}")
+        view = view[written:]
 
 
 def read_manifest(root: Path) -> list[dict[str, Any]]:

@@ -1,11 +1,18 @@
-"""A feed storage that finalises archive parts atomically and records them in the manifest.
+"""The archive's feed storage (URI scheme ``archive://``): parts finalised atomically, and failures that show.
 
 Scrapy's own file storage writes straight to the final path, so a crash leaves a half-written file under the
 name readers glob for. This storage writes to a hidden temporary file beside the target and, when Scrapy
-closes the feed: checks that the gzip stream is complete and counts its records, fsyncs, links it into place
+closes the feed: fsyncs it, checks that the gzip stream is complete and counts its records, links it into place
 (``os.link`` refuses to replace an existing file, so nothing is ever overwritten), removes the temporary name,
-fsyncs the folder, and appends one line to ``manifest.jsonl``. A killed run leaves only ``.*.part`` files,
-which no archive glob matches.
+fsyncs the folder, records the part's records in the index, and appends one line to ``manifest.jsonl``. A
+killed run leaves only ``.*.part`` files, which no archive glob matches, or a finalised part that the next run
+indexes and lists (``salvage.reconcile_source``).
+
+Scrapy catches and only logs what goes wrong in a feed: an error writing an item (inside its ``item_scraped``
+handler, where it would also skip every later feed of that item, a user's own ``-o`` among them) and an error
+storing the feed. So nothing here raises into the exporter: the part file remembers its first error and takes no
+more bytes, the storage refuses to finalise a failed part, and every failure, whatever its stage, is handed to
+the crawl's ``ArchiveLedger``, which fails the source and says which part failed, where and why.
 """
 
 from __future__ import annotations
@@ -16,14 +23,16 @@ import os
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from scrapy.extensions.feedexport import BlockingFeedStorage
-from w3lib.url import file_uri_to_path
+from scrapy.utils.asyncio import run_in_thread
+from scrapy.utils.defer import deferred_from_coro
 
+from archiver.archive.ledger import ArchiveLedger, StorageFailure, ledger_for
 from archiver.archive.manifest import ManifestEntry, append_manifest
 from archiver.state.index import ArchiveIndex
 
+SCHEME = "archive"
 TEMP_SUFFIX = ".part"
 
 
@@ -78,37 +87,186 @@ def inspect_part(path: Path) -> tuple[int, int, str]:
     return records, size, digest.hexdigest()
 
 
-class AtomicFileFeedStorage(BlockingFeedStorage):
-    """Local-file feed storage with write-to-temp, verify, fsync, no-clobber link, and manifest entry."""
+class PartFailed(Exception):
+    """A part that could not be finalised; the ledger gets its ``failure``."""
 
-    def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None) -> None:
-        self.path = Path(file_uri_to_path(uri) if uri.startswith("file://") else uri)
+    def __init__(self, failure: StorageFailure) -> None:
+        super().__init__(f"{failure.part}: {failure.stage} failed: {failure.error}")
+        self.failure = failure
+
+
+def _describe(exc: BaseException) -> str:
+    """The error, and the one it was raised while handling (a failed clean-up can hide the real cause)."""
+    text = f"{type(exc).__name__}: {exc}"
+    cause = exc.__cause__ if exc.__cause__ is not None else None if exc.__suppress_context__ else exc.__context__
+    if cause is not None:
+        text += f" (after {type(cause).__name__}: {cause})"
+    return text
+
+
+class PartFile:
+    """A part's temporary file as the feed exporter sees it: it never raises.
+
+    The first error (opening or writing) is kept in ``failure`` and every later write is dropped (the part is
+    lost already, and its gzip stream must stay a clean prefix for the next run's salvage). Writing into a
+    failed part costs its records, which the ledger counts as not stored; raising would cost other feeds too.
+    """
+
+    def __init__(self, file: Any | None, failure: StorageFailure | None = None, describe: Any = None) -> None:
+        self.file = file
+        self.failure = failure
+        self._describe_failure = describe
+        self._written = 0
+
+    def tell(self) -> int:
+        return self._written
+
+    @property
+    def closed(self) -> bool:
+        return self.file is None or self.file.closed
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:
+        if self.failure is None:
+            try:
+                self.file.write(data)
+            except OSError as exc:
+                self.failure = self._describe_failure("write", exc)
+            else:
+                self._written += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        if self.failure is None and self.file is not None:
+            try:
+                self.file.flush()
+            except OSError as exc:
+                self.failure = self._describe_failure("write", exc)
+
+    def close(self) -> None:
+        """Close the file; a failure to write out its last bytes is a write failure of the part."""
+        if self.file is None or self.file.closed:
+            return
+        try:
+            self.file.close()  # closes the descriptor even when the buffered bytes cannot be written
+        except OSError as exc:
+            if self.failure is None:
+                self.failure = self._describe_failure("write", exc)
+
+    def finish(self) -> None:
+        """Write out, fsync and close (through this descriptor: a writeback error is reported to the descriptors
+        open when it happened, so a later fsync through another one could miss it)."""
+        self.flush()
+        if self.failure is None and self.file is not None and not self.file.closed:
+            try:
+                os.fsync(self.file.fileno())
+            except OSError as exc:
+                self.failure = self._describe_failure("fsync", exc)
+        self.close()
+
+
+def archive_uri(path: Path) -> str:
+    """The feed URI of an archive part path (absolute, may hold Scrapy's ``%(batch_id)d`` placeholders)."""
+    return f"{SCHEME}://{path}"
+
+
+def archive_path(uri: str) -> Path:
+    """The path of an ``archive://`` URI, taken verbatim: archive URIs are built by ``archive_uri``, not typed."""
+    prefix = f"{SCHEME}://"
+    if not uri.startswith(prefix):
+        raise ValueError(f"not an archive URI: {uri!r}")
+    return Path(uri[len(prefix):])
+
+
+class AtomicFileFeedStorage:
+    """Feed storage for ``archive://`` URIs: temporary file, check, fsync, no-clobber link, index, manifest line,
+    and a ledger entry for every part, stored or failed."""
+
+    def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None,
+                 ledger: ArchiveLedger | None = None) -> None:
+        self.path = archive_path(uri)
         self.options = feed_options or {}
+        self.ledger = ledger
         self.started_at = datetime.now(UTC)
-
-    def open(self, spider: Any) -> IO[bytes]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.path.exists():
-            raise FileExistsError(f"{self.path} already exists; archive files are never overwritten")
         self.temp = temp_path_for(self.path)
-        self.started_at = datetime.now(UTC)
-        return self.temp.open("w+b")
 
-    def _store_in_thread(self, file: IO[bytes]) -> None:
-        file.flush()
-        os.fsync(file.fileno())
-        file.close()
+    @classmethod
+    def from_crawler(cls, crawler: Any, uri: str, *, feed_options: dict[str, Any] | None = None
+                     ) -> AtomicFileFeedStorage:
+        return cls(uri, feed_options=feed_options, ledger=ledger_for(crawler))
+
+    @property
+    def root(self) -> Path:
+        return Path(self.options.get("archiver_root") or self.path.parents[2])
+
+    @property
+    def source(self) -> str:
+        return self.options.get("archiver_source", "")
+
+    def failure(self, stage: str, exc: BaseException) -> StorageFailure:
+        return part_failure(self.path, self.root, self.source, stage, exc)
+
+    def open(self, spider: Any) -> PartFile:
+        self.started_at = datetime.now(UTC)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists():
+                raise FileExistsError(f"{self.path} already exists; archive files are never overwritten")
+            return PartFile(self.temp.open("xb"), describe=self.failure)
+        except OSError as exc:
+            return PartFile(None, self.failure("open", exc), describe=self.failure)
+
+    def store(self, file: PartFile) -> Any:
+        return deferred_from_coro(self._store(file))
+
+    async def _store(self, file: PartFile) -> None:
+        """Finalise in a thread (disk and SQLite work stays off the reactor); report back on the reactor thread."""
+        try:
+            entry = await run_in_thread(self._store_in_thread, file)
+        except PartFailed as failed:
+            if self.ledger is not None:
+                self.ledger.failed(failed.failure)
+            raise
+        except Exception as exc:  # a bug of ours is still a failed part, never a silent one
+            if self.ledger is not None:
+                self.ledger.failed(self.failure("store", exc))
+            raise
+        if self.ledger is not None:
+            self.ledger.stored(entry)
+
+    def _store_in_thread(self, file: PartFile) -> ManifestEntry:
+        file.finish()
+        if file.failure is not None:
+            raise PartFailed(file.failure)  # its temporary file stays for the next run's salvage
         index = self.options.get("archiver_index")
-        finalise_part(
+        return finalise_part(
             self.temp,
             self.path,
-            root=Path(self.options.get("archiver_root") or self.path.parents[2]),
+            root=self.root,
             run_id=self.options.get("archiver_run_id", ""),
             spider=self.options.get("archiver_spider", ""),
-            source=self.options.get("archiver_source", ""),
+            source=self.source,
             started_at=self.started_at,
             index=Path(index) if index else None,
         )
+
+
+def part_failure(final: Path, root: Path, source: str, stage: str, exc: BaseException) -> StorageFailure:
+    try:
+        part = final.relative_to(root).as_posix()
+    except ValueError:
+        part = str(final)
+    return StorageFailure(source=source, part=part, stage=stage, error=_describe(exc))
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def finalise_part(
@@ -122,11 +280,35 @@ def finalise_part(
     started_at: datetime,
     index: Path | None,
 ) -> ManifestEntry:
-    """Check a written part, put it in place without replacing anything, list it, then index its records."""
-    records, size, sha256 = inspect_part(temp)
-    os.link(temp, final)  # FileExistsError instead of overwriting
-    temp.unlink()
-    _fsync_dir(final.parent)
+    """Make a written part durable, check it, put it in place without replacing anything, index its records,
+    then list it. Raises ``PartFailed`` naming the stage that failed.
+
+    The index is written before the manifest line so that a listed part is always an indexed one: whatever
+    fails after the link leaves a complete part that is not listed, which the next run lists and indexes
+    (``salvage.reconcile_source``) instead of fetching its pages again. Before the link, the temporary file
+    stays for the next run's salvage.
+    """
+
+    def failed(stage: str, exc: BaseException) -> PartFailed:
+        return PartFailed(part_failure(final, root, source, stage, exc))
+
+    try:
+        _fsync_file(temp)  # the storage fsynced it already; salvage's rewritten parts come here unsynced
+    except OSError as exc:
+        raise failed("fsync", exc) from exc
+    try:
+        records, size, sha256 = inspect_part(temp)
+    except (ArchiveIntegrityError, OSError) as exc:
+        raise failed("check", exc) from exc
+    try:
+        os.link(temp, final)  # FileExistsError instead of overwriting
+        temp.unlink()
+    except OSError as exc:
+        raise failed("link", exc) from exc
+    try:
+        _fsync_dir(final.parent)
+    except OSError as exc:
+        raise failed("fsync", exc) from exc
     relative = final.relative_to(root).as_posix()
     entry = ManifestEntry(
         path=relative,
@@ -139,8 +321,14 @@ def finalise_part(
         started_at=started_at.isoformat(timespec="seconds"),
         finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
-    append_manifest(root, entry)
-    if index:  # only now, with the file final and listed, may the index claim its records
-        with ArchiveIndex(index) as db:
-            db.commit_file(relative, part_records(final), sha256=sha256)
+    if index:  # only now, with the file final and durable, may the index claim its records
+        try:
+            with ArchiveIndex(index) as db:
+                db.commit_file(relative, part_records(final), sha256=sha256)
+        except Exception as exc:  # sqlite3.Error, OSError, a bad record: the part is not indexed
+            raise failed("index", exc) from exc
+    try:
+        append_manifest(root, entry)
+    except OSError as exc:
+        raise failed("manifest", exc) from exc
     return entry

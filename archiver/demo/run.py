@@ -78,14 +78,14 @@ def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
     finished = True
     for crawler in crawlers:
         spider = crawler.spider
-        rows += summarise(crawler.stats.get_stats(), [s.name for s in spider.sources], spider.archive_dir,
-                          spider.run_id)
+        rows += summarise(crawler.stats.get_stats(), [s.name for s in spider.sources])
         finished &= crawler.stats.get_value("finish_reason") == "finished"
         print(f"run {spider.run_id} ({spider.name} {', '.join(s.name for s in spider.sources)})")
     print(f"archive written under {archive}")
     print(f"manifest: {archive / 'manifest.jsonl'}")
     print(format_summary(rows))
-    return 0 if finished and all(r.archived or r.unchanged for r in rows) else 1
+    stored = not any(r.not_stored or r.storage_errors for r in rows)
+    return 0 if finished and stored and all(r.archived or r.unchanged for r in rows) else 1
 
 
 def serve_forever(port: int = 0, delay: float = 0.0, root: Path | None = None, host: str = DEMO_HOST) -> int:

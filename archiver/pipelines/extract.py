@@ -4,15 +4,14 @@ Pages the extractor classifies as something other than an article (a static page
 with the reason counted, because only extraction can tell them apart from posts.
 
 Extraction is most of a crawl's CPU and Scrapy runs on one core, so by default it runs in a pool of worker
-processes (``ARCHIVER_EXTRACT_PROCESSES``: ``auto`` = one per core; ``0`` = in the crawl process). Workers come
-from a forkserver that has imported the extractor once, so they start fast and inherit no reactor state.
+processes (``ARCHIVER_EXTRACT_PROCESSES``: ``auto`` = one per core; ``0`` = in the crawl process), shared by
+every crawl of the process and never outliving it (``archiver.pipelines.workers``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -22,33 +21,10 @@ from archiver import outcomes
 from archiver.extract import extract
 from archiver.items import SCHEMA_VERSION, Article, Page
 from archiver.pipelines.canonical import choose_canonical
+from archiver.pipelines.workers import discard_pool, shared_pool
 
 NOT_ARTICLES = {"page", "listing"}
 logger = logging.getLogger(__name__)
-
-
-_POOLS: dict[int, ProcessPoolExecutor] = {}
-
-
-def shared_pool(processes: int) -> ProcessPoolExecutor:
-    """One pool per process, shared by every crawl in it (``archiver crawl`` runs many), started on the first
-    page so a crawl that finds nothing pays nothing; the interpreter joins it at exit."""
-    if processes not in _POOLS:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["archiver.extract.warm"])
-        _POOLS[processes] = ProcessPoolExecutor(
-            max_workers=processes, mp_context=context, initializer=_ignore_stop_signals
-        )
-    return _POOLS[processes]
-
-
-def _ignore_stop_signals() -> None:
-    """Workers leave SIGINT/SIGTERM to the crawl process: Ctrl-C and systemd signal the whole process group, and
-    a worker dying first would lose the pages in flight instead of letting the crawl finish them."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def extract_processes(value: Any) -> int:
@@ -82,7 +58,7 @@ class ExtractPipeline:
         except BrokenProcessPool:
             # A worker was killed (out of memory, a stray signal): carry on in this process, losing nothing.
             logger.warning("extraction workers died; extracting in the crawl process from now on")
-            _POOLS.pop(self.processes, None)
+            discard_pool(self.processes)
             self.processes = 0
             return extract(*arguments, hints=hints)
 

@@ -23,6 +23,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
+from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -199,19 +200,20 @@ class ArchiveSpider(scrapy.Spider):
             index_file = index_path(state_dir(settings.get("ARCHIVER_STATE_DIR"), settings.get("ARCHIVER_DATA_DIR")))
             spider.index = IndexReader(index_file)
         spider.url_length_limit = settings.getint("URLLENGTH_LIMIT", 2083)
-        feeds = dict(settings.getdict("FEEDS"))
-        feeds.update(
-            archive_feeds(
-                root,
-                [s.name for s in spider.sources],
-                run_id=spider.run_id,
-                spider_name=spider.name,
-                crawl_day=spider.started_at.date(),
-                batch_items=settings.getint("ARCHIVER_BATCH_ITEMS"),
-                index=index_file,
-            )
+        # The archive's feeds come first: Scrapy hands an item to each feed in turn and stops at the first that
+        # raises, so a user's failing feed must not cost the archive a record (the archive's never raise).
+        feeds = archive_feeds(
+            root,
+            [s.name for s in spider.sources],
+            run_id=spider.run_id,
+            spider_name=spider.name,
+            crawl_day=spider.started_at.date(),
+            batch_items=settings.getint("ARCHIVER_BATCH_ITEMS"),
+            index=index_file,
         )
-        settings.set("FEEDS", feeds, priority="spider")
+        feeds.update(settings.getdict("FEEDS"))
+        # At the priority of the FEEDS it extends: a user's -o/-O (cmdline priority) must not hide the archive.
+        settings.set("FEEDS", feeds, priority=max(settings.getpriority("FEEDS") or 0, SETTINGS_PRIORITIES["spider"]))
         crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider.on_item_error, signal=signals.item_error)
         crawler.signals.connect(spider.on_item_dropped, signal=signals.item_dropped)
