@@ -85,7 +85,7 @@ def _zlib_stream(data: bytes, wbits: int, out: _Output) -> bytes:
             break
         chunk = decoder.decompress(decoder.unconsumed_tail, _CHUNK)
     if not decoder.eof:
-        raise IncompleteContentCoding(f"stream cut after {len(data)} bytes ({out.size} decoded)")
+        raise IncompleteContentCoding("stream ends before its end marker")
     return decoder.unused_data
 
 
@@ -116,7 +116,7 @@ def _brotli(data: bytes, out: _Output) -> None:
             break
         chunk = decoder.process(b"", output_buffer_limit=_CHUNK)
     if not decoder.is_finished():
-        raise IncompleteContentCoding(f"brotli stream cut after {len(data)} bytes ({out.size} decoded)")
+        raise IncompleteContentCoding("stream ends before its end marker")
 
 
 def _zstd(data: bytes, out: _Output) -> None:
@@ -130,7 +130,7 @@ def _zstd(data: bytes, out: _Output) -> None:
                 break
             chunk = decoder.decompress(b"", max_length=_CHUNK)
         if not decoder.eof:
-            raise IncompleteContentCoding(f"zstd frame cut after {len(data)} bytes ({out.size} decoded)")
+            raise IncompleteContentCoding("frame ends before its end marker")
         rest = decoder.unused_data
 
 
@@ -159,12 +159,16 @@ def check_codings(body: bytes, codings: list[bytes], *, max_size: int = 0) -> No
     data = body
     for position, coding in enumerate(codings):
         out = _Output(max_size, keep=position < len(codings) - 1)
+        name = coding.decode()
         try:
             _DECODERS[coding](data, out)
-        except (IncompleteContentCoding, DecompressedTooLarge):
-            raise
+        except IncompleteContentCoding as exc:
+            raise IncompleteContentCoding(f"{name} body of {len(data)} bytes is cut: {exc} "
+                                          f"({out.size} bytes decoded)") from None
+        except DecompressedTooLarge as exc:
+            raise DecompressedTooLarge(f"{name} body of {len(data)} bytes {exc}") from None
         except tuple(_ERRORS) as exc:
-            raise CorruptContentCoding(f"{coding.decode()}: {exc}") from exc
+            raise CorruptContentCoding(f"{name} body of {len(data)} bytes is not valid {name}: {exc}") from exc
         data = out.value()
 
 

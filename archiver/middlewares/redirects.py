@@ -20,6 +20,7 @@ than dropped unseen.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.http import Request, Response
@@ -48,6 +49,16 @@ def _same_page(a: str, b: str) -> bool:
     return canonicalize_url(a) == canonicalize_url(b)
 
 
+def _mirror_hint(source: Source, url: str) -> str:
+    """A word for the operator when a site moves to a related host (``www.``, or back to the bare domain)."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    related = any(host.endswith(f".{own}") or own.endswith(f".{host}") for own in source.hosts if own and host)
+    return f"; if {host} serves the same site, list it in the source's mirrors" if related else ""
+
+
 class SiteRedirectMixin:
     """The judgement shared by 3xx redirects and meta refreshes, at Scrapy's single redirect step."""
 
@@ -69,7 +80,8 @@ class SiteRedirectMixin:
         if source is not None:
             address = source.fetch_address(redirected.url)
             if address is None:
-                raise OffsiteRedirect(f"{kind} to {redirected.url}, off {source.name}'s site{began}")
+                raise OffsiteRedirect(f"{kind} to {redirected.url}, off {source.name}'s site{began}"
+                                      f"{_mirror_hint(source, redirected.url)}")
             if address != redirected.url:
                 redirected = redirected.replace(url=address)
         if any(_same_page(redirected.url, seen) for seen in history):

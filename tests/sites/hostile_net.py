@@ -5,9 +5,9 @@ Prints its base URL, then serves until terminated. Everything here is sent the w
 lengths and no transport error):
 
 - the root is a usembassy-style site crawled as ``la`` with ``base_url``: compressed articles and sitemaps cut
-  at 60%, redirect loops, a long redirect chain, a page that meta-refreshes to itself, same-site redirects
-  (relative, absolute, and to the registry's own host) that must be followed, a redirect to another port of
-  the same host, and a 429 whose ``Retry-After`` is a superscript two;
+  at 60%, redirect loops, a long redirect chain, an unparsable ``Location``, a page that meta-refreshes to
+  itself, same-site redirects (relative, absolute, and to the registry's own host) that must be followed, a
+  redirect to another port of the same host, and a 429 whose ``Retry-After`` is a superscript two;
 - ``/busy/`` and ``/calm/`` are two more sites for one crawl of two sources: ``/busy/`` answers every article
   request with 429 (``Retry-After: 5``) during a window after its first one, ``/calm/`` answers slowly but
   always. The test reaches ``/calm/`` as ``localhost`` so the two sites have separate downloader slots, like
@@ -67,6 +67,7 @@ DROPPED = {
     "meta-self": "redirect_loop",
     "chain-0": "too_many_redirects",
     "other-port": "offsite_redirect",
+    "bad-location": "bad_redirect",
 }
 CHAIN_HOPS = 10
 CUT_SITEMAP_POSTS = [f"cut-encoded-{n}" for n in range(1, 31)]  # in the gzip-encoded sitemap cut at 60%
@@ -184,6 +185,8 @@ class HostileNet(resource.Resource):
             return redirect(f"https://{CANONICAL_HOST}/new-canonical-home/", 301)
         if slug == "other-port":  # the same host on another port is another server
             return redirect(f"http://127.0.0.1:{self.port + 1}/other-port-landing/")
+        if slug == "bad-location":  # not a URL anyone can fetch
+            return redirect("http://[2001:db8::1/broken/")
         if slug == "loop-a":
             return redirect("/loop-b/")
         if slug == "loop-b":
