@@ -101,7 +101,9 @@ def test_a_rate_limited_site_slows_only_itself(hostile_server: str, tmp_path: Pa
 
     /calm/ is reached as ``localhost``, so it has its own downloader slot as any other host would. A low
     CONCURRENT_REQUESTS makes a burst of 429s fill the crawl's capacity at once, which is what a wait held
-    inside a middleware used to do to every site of the crawl."""
+    inside a middleware used to do to every site of the crawl. AutoThrottle stays on with a low cap, so the
+    latency of a busy test machine does not set the pace, and so that every 200 it sees lowers the busy
+    site's delay to that cap: the wait must hold all the same."""
     port = hostile_server.rsplit(":", 1)[1]
     data = tmp_path / "data"
     (data / "sources").mkdir(parents=True)
@@ -110,7 +112,8 @@ def test_a_rate_limited_site_slows_only_itself(hostile_server: str, tmp_path: Pa
         f'[[source]]\nname = "busy"\ncountry = "LA"\nbase_url = "http://127.0.0.1:{port}/busy"\n\n'
         f'[[source]]\nname = "calm"\ncountry = "TH"\nbase_url = "http://localhost:{port}/calm"\n', "utf-8")
     report = run_crawl("embassy", tmp_path / "archive", tmp_path / "runs", "-a", "site=busy,calm",
-                       "-s", f"ARCHIVER_DATA_DIR={data}", "-s", "CONCURRENT_REQUESTS=4")
+                       "-s", f"ARCHIVER_DATA_DIR={data}", "-s", "CONCURRENT_REQUESTS=4",
+                       "-s", "AUTOTHROTTLE_MAX_DELAY=0.5")
     log = server_log(hostile_server)
     busy = [e for e in log if e["path"].startswith("/busy/busy-post-")]
     calm = [e for e in log if e["path"].startswith("/calm/calm-post-")]
@@ -124,7 +127,8 @@ def test_a_rate_limited_site_slows_only_itself(hostile_server: str, tmp_path: Pa
     assert max(e["t"] for e in calm) < first_success
     assert sorted(e["path"] for e in calm) == sorted(f"/calm/{p}/" for p in site.CALM_POSTS)
     # once the busy site answers normally its slot is fast again: not one Retry-After per remaining page
-    assert max(e["t"] for e in busy) - first_success < site.BUSY_RETRY_AFTER
+    assert len(site.BUSY_POSTS) > 3
+    assert max(e["t"] for e in busy) - first_success < 2 * site.BUSY_RETRY_AFTER
 
     records = read_archive(tmp_path / "archive")
     archived = {(r["source"], r["url"].rstrip("/").rsplit("/", 1)[1]) for r in records}

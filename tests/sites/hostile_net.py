@@ -75,7 +75,7 @@ CUT_FILE_POSTS = [f"cut-file-{n}" for n in range(1, 31)]  # in the .xml.gz file 
 CANONICAL_HOST = "la.usembassy.gov"  # the registry's address of source la
 
 BUSY_POSTS = [f"busy-post-{n}" for n in range(1, 7)]
-CALM_POSTS = [f"calm-post-{n}" for n in range(1, 7)]
+CALM_POSTS = [f"calm-post-{n}" for n in range(1, 5)]
 BUSY_WINDOW = 4.5  # seconds after its first article request during which /busy/ answers 429
 BUSY_RETRY_AFTER = 5
 CALM_DELAY = 0.1  # seconds /calm/ takes per article
