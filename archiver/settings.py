@@ -38,6 +38,9 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 ARCHIVER_RETRY_BACKOFF_BASE = 1.0
 ARCHIVER_RETRY_BACKOFF_MAX = 60.0
+# Scrapy's default queue (DownloaderAwarePriorityQueue), minus the sites waiting out a backoff: their requests
+# stay in the scheduler instead of filling CONCURRENT_REQUESTS with requests that can only wait.
+SCHEDULER_PRIORITY_QUEUE = "archiver.middlewares.BackoffAwarePriorityQueue"
 # An article needs a few redirects at most (http -> https -> www -> new slug); a longer chain is a broken or
 # hostile site, and fails as too_many_redirects (Scrapy's default, a browser's 20, is for login flows).
 REDIRECT_MAX_TIMES = 5

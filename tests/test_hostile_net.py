@@ -119,12 +119,13 @@ def test_a_rate_limited_site_slows_only_itself(hostile_server: str, tmp_path: Pa
     calm = [e for e in log if e["path"].startswith("/calm/calm-post-")]
     first_429 = min(e["t"] for e in busy if e["status"] == 429)
     first_success = min(e["t"] for e in busy if e["status"] == 200)
+    timeline = [(round(e["t"] - first_429, 2), e["path"], e["status"]) for e in sorted(busy + calm, key=lambda e: e["t"])]
 
     # the busy site's wait is the one it asked for (Retry-After), not the 1 s base backoff
     assert first_success - first_429 >= site.BUSY_RETRY_AFTER - 0.1
     # the calm site was crawled during that wait, and finished before the busy site was asked again
     assert max(e["t"] for e in calm) > first_429
-    assert max(e["t"] for e in calm) < first_success
+    assert max(e["t"] for e in calm) < first_success, timeline
     assert sorted(e["path"] for e in calm) == sorted(f"/calm/{p}/" for p in site.CALM_POSTS)
     # once the busy site answers normally its slot is fast again: not one Retry-After per remaining page
     assert len(site.BUSY_POSTS) > 3

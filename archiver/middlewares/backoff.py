@@ -14,6 +14,12 @@ The slot's own delay and jitter come back with the first normal answer (a status
 request sent after the wait began (its download started ``download_latency`` seconds before its headers came).
 Until then the wait is re-asserted on every response of that slot, because AutoThrottle lowers a delay on any
 200, including one to a request that was already on the wire when the site asked us to wait.
+
+A request waiting in a slot's queue still counts among ``CONCURRENT_REQUESTS``, and Scrapy's
+DownloaderAwarePriorityQueue keeps feeding a slot as long as it has no more requests than the others: a waiting
+site whose requests reach the scheduler first can fill the crawl's capacity with requests that will wait
+(seconds, or a minute). ``BackoffAwarePriorityQueue`` therefore hands a waiting slot nothing while it already
+has a request queued; the site's other requests stay in the scheduler, holding nothing, until the slot moves.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Request, Response
+from scrapy.pqueues import DownloaderAwarePriorityQueue, DownloaderInterface
 
 if TYPE_CHECKING:
     from scrapy.core.downloader import Slot
@@ -138,6 +145,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
             self._hold(key, self.backoff_delay(result), type(exception).__name__)
         return result
 
+    def is_waiting(self, key: str) -> bool:
+        """True while ``key``'s slot waits out a backoff with a request already queued for when it ends."""
+        hold = self._holds.get(key)
+        return hold is not None and bool(hold.slot.queue)
+
     def _hold(self, key: str, wait: float, why: str) -> None:
         slot = self.crawler.engine.downloader.slots.get(key) if self.crawler.engine else None
         if slot is None:
@@ -162,3 +174,29 @@ class BackoffRetryMiddleware(RetryMiddleware):
             slot.latercall.cancel()
             slot.latercall = None
         logger.info("%s: answering normally again; back to its usual pace", key)
+
+
+class _BackoffAwareInterface(DownloaderInterface):
+    """The downloader as the priority queue sees it, minus the slots that are waiting with a request queued."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self._backoff = next((mw for mw in self.downloader.middleware.middlewares
+                              if isinstance(mw, BackoffRetryMiddleware)), None)
+
+    def stats(self, possible_slots: Any) -> list[tuple[int, str]]:
+        pairs = super().stats(possible_slots)
+        if self._backoff is None:
+            return pairs
+        return [(active, slot) for active, slot in pairs if not self._backoff.is_waiting(slot)]
+
+
+class BackoffAwarePriorityQueue(DownloaderAwarePriorityQueue):
+    """Scrapy's DownloaderAwarePriorityQueue, except that a site waiting out a backoff gets nothing more while
+    it has a request queued. When only such sites have requests left, ``pop`` returns None (the scheduler's
+    contract allows it: the engine asks again when a download ends and on its heartbeat, and the crawl stays
+    open because those requests are still pending)."""
+
+    def __init__(self, crawler: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(crawler, *args, **kwargs)
+        self._downloader_interface = _BackoffAwareInterface(crawler)
