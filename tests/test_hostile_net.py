@@ -92,6 +92,7 @@ def test_redirects_are_followed_on_site_and_counted_otherwise(la_crawl: tuple) -
 def test_an_unreadable_retry_after_is_ignored_and_the_page_retried(la_crawl: tuple) -> None:
     report, records, log = la_crawl
     assert [e["status"] for e in log if e["path"] == "/busy-once/"] == [429, 200]
+    assert [e["status"] for e in log if e["path"] == "/always-busy/"] == [429] * 3  # RETRY_TIMES=2, then http_429
     assert any(r["url"].endswith("/busy-once/") for r in records)
     assert not any(k.startswith("archiver/dropped/error_") for k in report["stats"])
 

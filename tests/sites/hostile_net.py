@@ -68,6 +68,7 @@ DROPPED = {
     "chain-0": "too_many_redirects",
     "other-port": "offsite_redirect",
     "bad-location": "bad_redirect",
+    "always-busy": "http_429",  # retried, then given up with its status
 }
 CHAIN_HOPS = 10
 CUT_SITEMAP_POSTS = [f"cut-encoded-{n}" for n in range(1, 31)]  # in the gzip-encoded sitemap cut at 60%
@@ -198,6 +199,8 @@ class HostileNet(resource.Resource):
         if slug == "meta-moved":
             return send('<!DOCTYPE html><html><head><meta http-equiv="refresh" content="0; url=/meta-target/">'
                         "<title>Moved</title></head><body><p>This page has moved.</p></body></html>")
+        if slug == "always-busy":
+            return send("<html><body><h1>Slow down</h1></body></html>", code=429, Retry_After=b"0")
         if slug == "busy-once":
             if not self.busy_once_seen:
                 self.busy_once_seen = True
