@@ -31,16 +31,30 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # A short read is a broken page, not a shorter article: fail it (and count it) instead of archiving a torso.
 DOWNLOAD_FAIL_ON_DATALOSS = True
 
-# Retries with exponential backoff (see archiver.middlewares.BackoffRetryMiddleware).
+# Retries with exponential backoff, waited out on the failing site's downloader slot only (see
+# archiver.middlewares.backoff): base * 2**(attempt-1) seconds, or the server's Retry-After when longer, capped.
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 ARCHIVER_RETRY_BACKOFF_BASE = 1.0
 ARCHIVER_RETRY_BACKOFF_MAX = 60.0
+# Scrapy's default queue (DownloaderAwarePriorityQueue), minus the sites waiting out a backoff: their requests
+# stay in the scheduler instead of filling CONCURRENT_REQUESTS with requests that can only wait.
+SCHEDULER_PRIORITY_QUEUE = "archiver.middlewares.BackoffAwarePriorityQueue"
+# An article needs a few redirects at most (http -> https -> www -> new slug); a longer chain is a broken or
+# hostile site, and fails as too_many_redirects (Scrapy's default, a browser's 20, is for login flows).
+REDIRECT_MAX_TIMES = 5
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.middlewares.BackoffRetryMiddleware": 550,
-    "archiver.middlewares.OffsiteRedirectGuard": 610,
+    # Redirects and meta refreshes judged by the request's source (host and port); loops, long chains and
+    # off-site targets fail with a reason instead of vanishing in the scheduler's filters.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "archiver.middlewares.SiteMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "archiver.middlewares.SiteRedirectMiddleware": 600,
+    # Sees the body as sent, before HttpCompressionMiddleware (590) decodes it leniently: a cut stream fails.
+    "archiver.middlewares.CompleteContentCodingMiddleware": 595,
 }
 
 # Let non-2xx responses reach the spider's errback path through HttpError, where they are logged and counted.

@@ -53,6 +53,14 @@ _FAILURE_REASONS = {
     "ConnectionRefusedError": "connection_refused",
     "DownloadFailedError": "download_failed",
     "ResponseFailed": "download_failed",
+    # archiver.middlewares
+    "IncompleteContentCoding": "truncated",
+    "CorruptContentCoding": "corrupt_encoding",
+    "DecompressedTooLarge": "too_large",
+    "OffsiteRedirect": "offsite_redirect",
+    "RedirectLoop": "redirect_loop",
+    "TooManyRedirects": "too_many_redirects",
+    "InvalidRedirect": "bad_redirect",
 }
 
 
