@@ -64,9 +64,10 @@ def test_bad_article_urls_are_counted_not_fetched(hostile: dict[str, str], tmp_p
     assert len(records) == 4
     assert len({r["canonical_url"] for r in records}) == 4
     terms = report["accounting"]["la"]
-    # the home page, the 2,500-character URL, a post on another port and one on another host, and a post that
-    # redirects to a post already listed (Scrapy's duplicate filter drops it, and it is counted here)
-    assert terms["not_fetched"] == {"not_article_url": 1, "url_too_long": 1, "offsite": 2, "duplicate": 1}
+    # the home page, the 2,500-character URL, a post on another port and one on another host
+    assert terms["not_fetched"] == {"not_article_url": 1, "url_too_long": 1, "offsite": 2}
+    # a post that redirects to a post already listed: fetched at its target, and dropped as the same page
+    assert terms["dropped"] == {"duplicate_url": 1}
     assert terms["discovered"] == 9
     assert report["stats"]["archiver/source/la/discovery/repeated"] == 1  # listed in both sitemaps
     assert not any(LONG_SEGMENT in r["url"] for r in records)

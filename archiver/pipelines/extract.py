@@ -44,8 +44,14 @@ class ExtractPipeline:
     def from_crawler(cls, crawler: Any) -> ExtractPipeline:
         return cls(crawler)
 
-    def _pool(self) -> ProcessPoolExecutor:
-        return shared_pool(self.processes)
+    _warming: asyncio.Future[ProcessPoolExecutor] | None = None
+
+    async def _pool(self) -> ProcessPoolExecutor:
+        """The worker pool, started on a thread: starting the forkserver (which imports the extractor) and the
+        first workers blocks for a second or two, and on the reactor thread that would stall every crawl."""
+        if self._warming is None:
+            self._warming = asyncio.ensure_future(asyncio.to_thread(_started_pool, self.processes))
+        return await asyncio.shield(self._warming)
 
     async def _extract(self, item: Page) -> dict[str, Any]:
         arguments = (item["html"], item["url"])
@@ -54,12 +60,13 @@ class ExtractPipeline:
             return extract(*arguments, hints=hints)
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._pool(), _extract_in_worker, *arguments, hints)
+            return await loop.run_in_executor(await self._pool(), _extract_in_worker, *arguments, hints)
         except BrokenProcessPool:
             # A worker was killed (out of memory, a stray signal): carry on in this process, losing nothing.
             logger.warning("extraction workers died; extracting in the crawl process from now on")
             discard_pool(self.processes)
             self.processes = 0
+            self._warming = None
             return extract(*arguments, hints=hints)
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
@@ -106,6 +113,18 @@ class ExtractPipeline:
         apply_selector_overrides(article, provenance, item["html"], source.extra.get("selectors") or {})
         article["provenance"] = provenance
         return article
+
+
+def _started_pool(processes: int) -> ProcessPoolExecutor:
+    """The shared pool with its workers running (each has answered once)."""
+    pool = shared_pool(processes)
+    for future in [pool.submit(_ready) for _ in range(processes)]:
+        future.result()
+    return pool
+
+
+def _ready() -> bool:
+    return True
 
 
 def _extract_in_worker(html: str, url: str, hints: dict[str, Any] | None) -> dict[str, Any]:
