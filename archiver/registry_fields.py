@@ -29,7 +29,7 @@ SOURCE_KEYS: dict[str, str] = {
     "country": "ISO 3166-1 alpha-2 code, upper case",
     "site_name": "the site's display name",
     "host": "host name (and optional :port); https is assumed",
-    "base_url": "http(s)://host[:port], no path",
+    "base_url": "http(s)://host[:port], optionally with the folder the site lives under; no query",
     "family": "extraction rule family",
     "language": "ISO 639-1 code of the main language",
     "languages": "list of ISO 639-1 codes, the main language first",
@@ -54,7 +54,8 @@ _LANGUAGE = re.compile(r"[a-z]{2}")
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HOST = re.compile(rf"(?:{_LABEL}\.)*{_LABEL}")
 _HOST_PORT = re.compile(r"(?P<host>[^:/?#\s]+)(?::(?P<port>[0-9]{1,5}))?")
-_BASE_URL = re.compile(r"(?P<scheme>https?)://(?P<netloc>[^/?#\s\\@]+)/?")
+# A site may live under a folder (WordPress installed in /news/): a path is kept, a query or fragment is not.
+_BASE_URL = re.compile(r"(?P<scheme>https?)://(?P<netloc>[^/?#\s\\@]+)(?P<path>(?:/[^/?#\s\\]+)*)/?")
 _OFFSET = re.compile(r"[+-](?P<h>[0-9]{2}):(?P<m>[0-9]{2})")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -165,11 +166,11 @@ def check_host_port(value: Any) -> str:
 
 
 def check_base_url(value: Any) -> str:
-    """``http(s)://host[:port]`` with nothing after it but an optional ``/``; returned without the slash."""
+    """``http(s)://host[:port][/folder...]``, no query, fragment or user; returned without a final slash."""
     text = _string(value, "'base_url'")
     match = _BASE_URL.fullmatch(text)
     if not match:
-        raise FieldError("'base_url'", f"{text!r} is not http(s)://host[:port] (no path, query, fragment, user "
+        raise FieldError("'base_url'", f"{text!r} is not http(s)://host[:port][/path] (no query, fragment, user "
                                        "or whitespace)")
     netloc = match["netloc"]
     host_port = re.fullmatch(r"(?P<host>\[[^\]]*\]|[^:]+)(?::(?P<port>[0-9]{1,5}))?", netloc)
@@ -177,7 +178,7 @@ def check_base_url(value: Any) -> str:
         raise FieldError("'base_url'", f"{text!r}: {netloc!r} is not host[:port]")
     check_host(host_port["host"], "'base_url'")
     _port(host_port["port"], "'base_url'", text)
-    return f"{match['scheme']}://{netloc}"
+    return f"{match['scheme']}://{netloc}{match['path']}"
 
 
 def check_timezone(value: Any) -> str:

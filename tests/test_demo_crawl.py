@@ -102,8 +102,12 @@ def test_archive_is_utf8_characters_not_escapes(demo_run: tuple) -> None:
 
 
 @pytest.fixture
-def demo_server_base() -> Any:
-    proc, base = start_server(["-m", "archiver.cli", "serve-demo"])
+def demo_server_base(tmp_path: Path) -> Any:
+    """The demo site with its WordPress API closed (no ``wp-json``), so discovery reads its sitemaps."""
+    site = tmp_path / "site"
+    shutil.copytree(DEMO_SITE, site)
+    shutil.rmtree(site / "wp-json")
+    proc, base = start_server(["-m", "archiver.cli", "serve-demo", "--root", str(site)])
     yield base
     stop_server(proc)
 
@@ -137,6 +141,7 @@ def test_listing_fallback_when_there_are_no_sitemaps_or_feed(tmp_path: Path) -> 
     for name in ("sitemap_index.xml", "post-sitemap.xml", "post-sitemap2.xml", "page-sitemap.xml"):
         (site / name).unlink(missing_ok=True)
     shutil.rmtree(site / "feed")
+    shutil.rmtree(site / "wp-json")
     proc, base = start_server(["-m", "archiver.cli", "serve-demo", "--root", str(site)])
     try:
         report = run_crawl("embassy", tmp_path / "a", tmp_path / "r", "-a", "site=la", "-a", f"base_url={base}")
@@ -147,6 +152,7 @@ def test_listing_fallback_when_there_are_no_sitemaps_or_feed(tmp_path: Path) -> 
               for p in listing["articles"]}
     assert listed and set(records) == listed & set(ARTICLES)
     stats = report["stats"]
+    assert stats["archiver/discovery/failed/wp_rest"] == 1
     assert stats["archiver/discovery/failed/yoast_sitemap"] == 1
     assert stats["archiver/discovery/failed/wp_sitemap"] == 1
     assert stats["archiver/discovery/failed/feed"] == 1

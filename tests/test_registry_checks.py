@@ -77,11 +77,12 @@ def test_the_complete_good_entry_loads_with_its_values(tmp_path: Path) -> None:
     assert (source.base_url, source.mirrors, source.timezone) == (
         "https://riverpost.example", ("riverpost.example.net",), "+07:00")
     assert [(s.method, s.urls, s.max_pages) for s in source.plan] == [
+        ("wp-rest", ("/wp-json/wp/v2/posts",), 1000),  # a tagDiv (WordPress) site: the API is tried first
         ("sitemap", ("/sitemap_index.xml",), 1000),
         ("feed", ("/feed/",), 1000),  # an absolute URL on a mirror becomes a path, fetched from the base URL
         ("listing", ("/category/news/", "/category/world/"), 50),
     ]
-    listing = source.plan[2].listing
+    listing = source.plan[3].listing
     assert listing is not None
     assert listing.date == ("time::attr(datetime)", ".entry-date::text")
     assert listing.next_page == ("a[aria-label=next-page]::attr(href)", "link[rel=next]::attr(href)")
@@ -108,8 +109,8 @@ FIELD_CASES = [
     ("languages-order", {"languages": '["en", "km"]'}, "'languages'", "main language first"),
     ("languages-code", {"languages": '["km", "english"]'}, "'languages'", "ISO 639-1"),
     ("base-url-scheme", {"base_url": '"ftp://riverpost.example"'}, "'base_url'", "http(s)://host"),
-    ("base-url-path", {"base_url": '"https://riverpost.example/news/"'}, "'base_url'", "no path"),
-    ("base-url-query", {"base_url": '"https://riverpost.example?x=1"'}, "'base_url'", "no path"),
+    ("base-url-query", {"base_url": '"https://riverpost.example?x=1"'}, "'base_url'", "no query"),
+    ("base-url-fragment", {"base_url": '"https://riverpost.example/news/#top"'}, "'base_url'", "no query"),
     ("base-url-user", {"base_url": '"https://me@riverpost.example"'}, "'base_url'", "user"),
     ("base-url-port", {"base_url": '"https://riverpost.example:99999"'}, "'base_url'", "out of range"),
     ("base-url-upper", {"base_url": '"https://RiverPost.example"'}, "'base_url'", "lower case"),
@@ -265,7 +266,8 @@ spider = NewsSpider(source="riverpost")
 hostile = "https://riverpost.example/" + "a" * int(sys.argv[2]) + "!"
 started = time.perf_counter()
 article = spider.is_article_url(source, hostile)
-children = [hostile + ".xml"] if source.plan[0].follow.search(hostile + ".xml") else []
+sitemap_step = next(step for step in source.plan if step.follow is not None)
+children = [hostile + ".xml"] if sitemap_step.follow.search(hostile + ".xml") else []
 fetched = source.primary_url(hostile)
 print(article, len(children), fetched == hostile, round(time.perf_counter() - started, 3))
 """
@@ -356,7 +358,8 @@ def test_the_real_registry_loads_with_the_values_its_files_hold() -> None:
             assert [(r.pattern.pattern, r.replacement) for r in source.url_rewrites] == [
                 tuple(pair) for pair in raw.get("url_rewrites", [])]
             if "discovery" in raw:
-                assert [(s.method, s.urls) for s in source.plan] == [
+                api_first = [("wp-rest", ("/wp-json/wp/v2/posts",))] if source.family in ("usembassy", "tagdiv") else []
+                assert [(s.method, s.urls) for s in source.plan] == api_first + [
                     (step["method"], tuple(step.get("urls") or [step["url"]])) for step in raw["discovery"]]
     assert seen == len(registry) == 194
 
@@ -366,7 +369,7 @@ def test_the_readme_example_entry_loads(tmp_path: Path) -> None:
     example = readme.split("## The sources registry", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
     (tmp_path / "news.toml").write_text(example, "utf-8")
     source = load_registry(tmp_path)["riverpost"]
-    assert [step.method for step in source.plan] == ["sitemap", "feed", "listing"]
+    assert [step.method for step in source.plan] == ["wp-rest", "sitemap", "feed", "listing"]
     assert source.primary_url("https://riverpost.example/amp/2024/06/20/x/") == "https://riverpost.example/2024/06/20/x/"
 
 
