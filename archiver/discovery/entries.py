@@ -8,7 +8,7 @@ from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """A URL a document points to, with the date the document gives for it (None when absent or unreadable)."""
 

@@ -16,6 +16,7 @@ only itself: the step completes, and a step that found nothing falls through to 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import logging
@@ -41,7 +42,8 @@ from archiver.spiders.base import ArchiveSpider
 logger = logging.getLogger(__name__)
 
 Key = tuple[str, int]  # (source name, step index)
-Reader = Callable[[Response, Source, int, DiscoveryStep], None]
+Parse = Callable[[Response, DiscoveryStep], Any]  # pure: runs on a thread
+Reader = Callable[[Response, Source, int, DiscoveryStep, Any], None]  # what was parsed (or the parser's error)
 
 
 def newest_first(entries: list[Entry]) -> list[Entry]:
@@ -187,15 +189,18 @@ class RegistrySpider(ArchiveSpider):
         if run.pending == 0:
             self._step_done(source, key[1])
 
-    def _read_document(self, response: Response, reader: Reader) -> None:
-        """Run a reader on a document; whatever it does, the document is settled once and its step goes on."""
+    async def _read_document(self, response: Response, parse: Parse, reader: Reader) -> None:
+        """Parse a document on a thread (a sitemap of 200,000 URLs takes seconds, which would stall every crawl
+        on the reactor), then apply it; whatever happens, the document is settled once and its step goes on."""
         key = self._settle_document(response.meta)
         if key is None:
             return
         source = self.sources_by_name[key[0]]
         try:
             if not self._challenged(response, source):
-                reader(response, source, key[1], source.plan[key[1]])
+                step = source.plan[key[1]]
+                parsed = await asyncio.to_thread(_parsed_or_error, parse, response, step)
+                reader(response, source, key[1], step, parsed)
         except Exception as exc:  # a document we cannot read is one failed document, never a stalled source
             outcomes.count(self.crawler.stats, source.name, "discovery", "errors", "unreadable")
             logger.warning("%s: could not read discovery document %s: %r", source.name, response.url, exc,
@@ -280,26 +285,28 @@ class RegistrySpider(ArchiveSpider):
 
     # -- readers ----------------------------------------------------------------------------------------
 
-    def parse_sitemap(self, response: Response) -> None:
-        self._read_document(response, self._read_sitemap)
+    async def parse_sitemap(self, response: Response) -> None:
+        max_size = self.settings.getint("DOWNLOAD_MAXSIZE")
+        await self._read_document(response, lambda r, _: parse_sitemap(r.body, max_size=max_size), self._read_sitemap)
 
-    def parse_feed(self, response: Response) -> None:
-        self._read_document(response, self._read_feed)
+    async def parse_feed(self, response: Response) -> None:
+        await self._read_document(response, lambda r, _: parse_feed(r.body), self._read_feed)
 
-    def parse_listing(self, response: Response) -> None:
-        self._read_document(response, self._read_listing)
+    async def parse_listing(self, response: Response) -> None:
+        await self._read_document(response, _parse_listing, self._read_listing)
 
-    def parse_wp_rest(self, response: Response) -> None:
-        self._read_document(response, self._read_wp_rest)
+    async def parse_wp_rest(self, response: Response) -> None:
+        await self._read_document(response, lambda r, _: json.loads(r.body), self._read_wp_rest)
 
-    def _read_sitemap(self, response: Response, source: Source, index: int, step: DiscoveryStep) -> None:
+    def _read_sitemap(self, response: Response, source: Source, index: int, step: DiscoveryStep,
+                      parsed: Any) -> None:
         stats = self.crawler.stats
-        try:
-            parsed = parse_sitemap(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-        except SitemapError as exc:
+        if isinstance(parsed, SitemapError):
             outcomes.count(stats, source.name, "discovery", "invalid_sitemap")
-            outcomes.note_once(stats, f"{step.name} unusable", response.url, str(exc))
+            outcomes.note_once(stats, f"{step.name} unusable", response.url, str(parsed))
             return
+        if isinstance(parsed, Exception):
+            raise parsed
         if parsed.malformed:
             outcomes.count(stats, source.name, "discovery", "invalid_sitemap")
             outcomes.note_once(stats, "malformed sitemap (using the entries before the error)",
@@ -316,20 +323,22 @@ class RegistrySpider(ArchiveSpider):
                 continue
             self._request_document(source, index, child.url)
 
-    def _read_feed(self, response: Response, source: Source, index: int, step: DiscoveryStep) -> None:
-        try:
-            entries = parse_feed(response.body)
-        except FeedError as exc:
+    def _read_feed(self, response: Response, source: Source, index: int, step: DiscoveryStep, parsed: Any) -> None:
+        if isinstance(parsed, FeedError):
             outcomes.count(self.crawler.stats, source.name, "discovery", "errors", "invalid_feed")
-            outcomes.note_once(self.crawler.stats, f"{step.name} unusable", response.url, str(exc))
+            outcomes.note_once(self.crawler.stats, f"{step.name} unusable", response.url, str(parsed))
             return
-        self._offer_entries(source, index, entries)
+        if isinstance(parsed, Exception):
+            raise parsed
+        self._offer_entries(source, index, parsed)
 
-    def _read_listing(self, response: Response, source: Source, index: int, step: DiscoveryStep) -> None:
-        if step.listing is None:
+    def _read_listing(self, response: Response, source: Source, index: int, step: DiscoveryStep,
+                      listing: Any) -> None:
+        if isinstance(listing, Exception):
+            raise listing
+        if listing is None:
             return
         outcomes.count(self.crawler.stats, source.name, "discovery", "listing_pages")
-        listing = parse_listing(getattr(response, "text", ""), response.url, step.listing)
         articles = self._offer_entries(source, index, listing.entries)
         page = response.meta["listing_page"]
         all_too_old = bool(articles) and all(self.is_too_old(e) for e in articles)
@@ -356,13 +365,11 @@ class RegistrySpider(ArchiveSpider):
             query["before"] = f"{self.until + timedelta(days=1)}T00:00:00"
         return f"{endpoint.split('?', 1)[0]}?{urlencode(query)}"
 
-    def _read_wp_rest(self, response: Response, source: Source, index: int, step: DiscoveryStep) -> None:
+    def _read_wp_rest(self, response: Response, source: Source, index: int, step: DiscoveryStep, data: Any) -> None:
         """One page of posts. Anything but a JSON list of posts (an HTML page where JSON was expected, an API
         error such as ``rest_no_route``) means the API is not usable here: counted, and the step falls through."""
         stats = self.crawler.stats
-        try:
-            data = json.loads(response.body)
-        except (ValueError, UnicodeDecodeError):
+        if isinstance(data, ValueError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
             outcomes.count(stats, source.name, "discovery", "errors", "not_json")
             outcomes.note_once(stats, f"{step.name} unusable (not JSON)", response.url, level=logging.INFO)
             return
@@ -410,6 +417,20 @@ class RegistrySpider(ArchiveSpider):
             day = parse_loose_date(published[:10])
         return Entry(url=post["link"].strip(), day=day, raw_date=local or published, published=True,
                      modified=normalize_gmt(post.get("modified_gmt")), published_at=published)
+
+
+def _parsed_or_error(parse: Parse, response: Response, step: DiscoveryStep) -> Any:
+    """What ``parse`` made of the document, or the exception it raised (the reader decides what it means)."""
+    try:
+        return parse(response, step)
+    except Exception as exc:
+        return exc
+
+
+def _parse_listing(response: Response, step: DiscoveryStep) -> Any:
+    if step.listing is None:
+        return None
+    return parse_listing(getattr(response, "text", ""), response.url, step.listing)
 
 
 def normalize_gmt(value: Any) -> str | None:

@@ -38,7 +38,8 @@ class FaultyEmbassySpider(EmbassySpider):
         if self.fault == "lost" and request.url.endswith(FAULTY):
             raise IgnoreRequest("dropped at scheduling, as Scrapy's offsite check does")
 
-    def _read_sitemap(self, response: Response, source: Source, index: int, step: DiscoveryStep) -> None:
+    def _read_sitemap(self, response: Response, source: Source, index: int, step: DiscoveryStep,
+                      parsed: Any) -> None:
         if self.fault == "raise" and response.url.endswith(FAULTY):
             raise RuntimeError("a reader bug")
-        super()._read_sitemap(response, source, index, step)
+        super()._read_sitemap(response, source, index, step, parsed)
