@@ -98,13 +98,13 @@ def supported(language: str | None) -> bool:
 def local_day(text: str | None, language: str) -> str | None:
     """The first day-month-year date written in ``language`` in ``text``, as ``YYYY-MM-DD``, or
     ``None``. ``text`` is expected to be prepared (see ``prepare``)."""
-    if not text or not supported(language):
+    # no year, no date: the common case, and the cheapest test (it loads nothing)
+    if not text or not _FOUR_DIGITS.search(text) or not supported(language):
         return None
     vocabulary = _vocabulary(language)
-    assert vocabulary is not None
-    folded = _ABBREVIATION_DOT.sub("", unicodedata.normalize("NFC", text).casefold())
-    if not _FOUR_DIGITS.search(folded):  # no year, no date: the common case, and the cheapest
+    if vocabulary is None:
         return None
+    folded = _ABBREVIATION_DOT.sub("", unicodedata.normalize("NFC", text).casefold())
     for count, match in enumerate(vocabulary.pattern.finditer(folded)):
         if count >= _MAX_SPANS:
             break
