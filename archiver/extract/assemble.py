@@ -22,7 +22,7 @@ from .dom import parse_html, select
 from .evidence import Candidate, Evidence
 from .fallback import general_body
 from .headline import agreement, find_headline
-from .language import detect_language
+from .language import detect_language, page_language
 from .metadata import AUTHOR_ORGANISATION, PAGE_NODE_DATE, clean_values, read_metadata
 from .pagedates import (
     choose_published,
@@ -214,17 +214,35 @@ def _settle_language(record: dict[str, Any], provenance: dict[str, str]) -> None
         provenance["language"] = source
 
 
+def _date_languages(root: etree._Element, url: str, meta: Evidence, rules: SiteRules,
+                    hints: dict[str, Any]) -> tuple[str, ...]:
+    """The page's language, in which its visible dates are read (see ``language.page_language``):
+    from its title and description, else its declarations, the family's URL rule and the
+    registry's language passed as a hint."""
+    declared: list[Any] = [c.value for c in meta.get("language")]
+    declared += [code for pattern, code in rules.url_languages
+                 if re.search(pattern, url or "", re.IGNORECASE)]
+    listed = hints.get("languages")
+    declared += [hints.get("language")] + (list(listed) if isinstance(listed, (list, tuple)) else [])
+    titles = [c.value for c in meta.get("title")[:1] + meta.get("description")[:1]
+              if isinstance(c.value, str)]
+    if not titles:
+        titles = [" ".join(el.itertext()) for el in select(root, "//title")[:1]]
+    code = page_language([d for d in declared if isinstance(d, str)], " ".join(titles)[:1000])
+    return (code,) if code else ()
+
+
 def _general_published(root: etree._Element, anchor: etree._Element | None, meta: Evidence,
-                       put: Any, html: str | bytes, url: str) -> None:
+                       put: Any, html: str | bytes, url: str, languages: tuple[str, ...]) -> None:
     """Publication date of a page no family describes: the day the page shows near its headline,
     with the precision of a structured date on that day (see ``pagedates``). Leaves the field
     unset when the page neither shows nor declares a date, so the URL and hints can still apply.
     """
     published = [c for c in meta.get("published_at") if isinstance(c.value, str)]
     modified = [c for c in meta.get("modified_at") if isinstance(c.value, str)]
-    extra = meta_published(root)
+    extra = meta_published(root, languages)
     titles = [c.value for c in meta.get("title") if isinstance(c.value, str)]
-    shown = visible_dates(root, date_anchor(root, anchor, titles))
+    shown = visible_dates(root, date_anchor(root, anchor, titles), languages)
     if not shown:
         # with nothing shown, only a date that describes the article counts, not the page's
         published = [c for c in published if c.source != PAGE_NODE_DATE]
@@ -264,7 +282,8 @@ def build_record(
     meta = read_metadata(root, url, tz)
     markup = html if isinstance(html, str) else None  # lets selectors the text cannot match be skipped
     rules, how = find_family(root, url, markup)
-    page_type_site = apply_rules(rules, root, url, tz=tz, markup=markup)
+    languages = _date_languages(root, url, meta, rules, hints)
+    page_type_site = apply_rules(rules, root, url, tz=tz, markup=markup, languages=languages)
     page_type_cands = _ordered("page_type", meta, page_type_site, rules)
     if rules is GENERAL and page_type_cands and page_type_cands[0].value == "listing":
         # themes put the ``blog`` body class on single posts too: a page that declares itself an
@@ -273,7 +292,8 @@ def build_record(
     page_type = page_type_cands[0].value if page_type_cands else "unknown"
     site = page_type_site
     if page_type != (page_type_site.page_type or "unknown"):
-        site = apply_rules(rules, root, url, tz=tz, page_type=page_type, markup=markup)
+        site = apply_rules(rules, root, url, tz=tz, page_type=page_type, markup=markup,
+                           languages=languages)
 
     record: dict[str, Any] = {}
     provenance: dict[str, str] = {}
@@ -315,7 +335,7 @@ def build_record(
                 break
 
     if rules is GENERAL:
-        _general_published(root, anchor, meta, put, html, url)
+        _general_published(root, anchor, meta, put, html, url, languages)
     date_cands = {
         "published_at": [c for c in _ordered("published_at", meta, site, rules)
                          if rules is not GENERAL or c.source != PAGE_NODE_DATE]

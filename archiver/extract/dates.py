@@ -10,7 +10,10 @@ zone, since guessing a zone would invent precision the page does not have.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, time, timedelta, timezone
+
+from .localdates import local_day, prepare
 
 _ISO = re.compile(
     r"""^\s*
@@ -117,7 +120,8 @@ def normalize_iso(value: str | None, default_tz: str | None = None) -> str | Non
     return _format(day, clock, tz)
 
 
-def parse_text_date(text: str | None, month_first: bool = False) -> str | None:
+def parse_text_date(text: str | None, month_first: bool = False,
+                    languages: Sequence[str] = ()) -> str | None:
     """Find a human-written day in visible text ("17 March, 2023", "March 17, 2023", "2/11/2023",
     "17.03.2023", "2023 Mar 17", "2023/3/17").
 
@@ -126,9 +130,28 @@ def parse_text_date(text: str | None, month_first: bool = False) -> str | None:
     day first unless ``month_first`` (the page's locale writes the month first, as in the US);
     one that is only valid in one order ("10/31/2024") is read in that order. Dotted forms follow
     the same rule: American sites write "09.10.2024" for September 10th too.
+
+    ``languages``: the page's language (ISO 639-1), when known. A date that the forms above do not
+    read is then looked for as written in that language ("21 ມີນາ 2023", "21 de marzo de 2023"; see
+    ``localdates``), digits of the page's script are read as digits, and on a Thai page a
+    Buddhist-era year is converted (2566 -> 2023). A relative phrase ("hier", "3 hours ago") is
+    never a date.
     """
     if not text:
         return None
+    if languages:
+        text = prepare(text, languages)
+    found = _english_or_numeric(text, month_first)
+    if found:
+        return found
+    for language in languages:
+        found = local_day(text, language)
+        if found:
+            return found
+    return None
+
+
+def _english_or_numeric(text: str, month_first: bool) -> str | None:
     iso = normalize_iso(text)
     if iso:
         return iso[:10]
@@ -190,9 +213,11 @@ def month_from_url(url: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-def parse_any(value: str | None, default_tz: str | None = None) -> str | None:
-    """ISO first, then visible-text forms: for values whose format is not known in advance."""
-    return normalize_iso(value, default_tz) or parse_text_date(value)
+def parse_any(value: str | None, default_tz: str | None = None,
+              languages: Sequence[str] = ()) -> str | None:
+    """ISO first, then visible-text forms (English, numeric, then ``languages``'s own; see
+    ``parse_text_date``): for values whose format is not known in advance."""
+    return normalize_iso(value, default_tz) or parse_text_date(value, languages=languages)
 
 
 def parse_pattern(text: str | None, pattern: str, default_tz: str | None = None) -> str | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -168,3 +169,17 @@ def statistical_guess(text: str) -> tuple[str | None, float]:
     """py3langid's best ISO 639-1 guess for the start of ``text`` and its probability."""
     code, probability = _identifier().classify(text[:STATISTICAL_SAMPLE_CHARS])
     return normalise_code(code) if len(code) == 2 else None, float(probability)
+
+
+def page_language(declared: Iterable[str | None], sample: str) -> str | None:
+    """The language a page is written in, as far as it is known before its body is read: what
+    ``sample`` (its title and description) is written in, or the first usable ``declared`` code
+    (``<html lang>``, ``og:locale``, the family's URL rule, the registry) when the sample cannot
+    tell (see ``detect_language``). ``None`` when nothing says.
+
+    Visible dates are read in this language: a date line has too few letters to name its own
+    language, and the page's declaration alone is often the theme's default ("en-US" on a Lao page).
+    """
+    hint = next((code for code in map(normalise_code, declared) if code), None)
+    code, _ = detect_language(sample, hint)
+    return code

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 
@@ -47,11 +48,19 @@ _FOREIGN_TAGS = frozenset({"footer", "nav", "aside", "form", "select", "option",
                            "blockquote", "iframe"})
 # Elements whose class, id or itemprop names a date.
 _DATE_HINT = re.compile(r"date|time|publish|posted|updated|byline|meta|dateline", re.IGNORECASE)
-_UPDATED = re.compile(r"\b(?:updated|modified|last\s+reviewed|reviewed)\b", re.IGNORECASE)
+# "Updated" in the languages our sites print (French, Spanish, Vietnamese; Thai, Lao and Khmer are
+# written without spaces, so their words are matched without word boundaries)
+_UPDATED = re.compile(r"\b(?:updated|modified|last\s+reviewed|reviewed|mis\s+à\s+jour|modifié"
+                      r"|actualizado|actualización|modificado|cập\s+nhật)\b"
+                      r"|อัปเดต|อัพเดท|แก้ไขล่าสุด|ปรับปรุงล่าสุด|ອັບເດດ|ປັບປຸງລ່າສຸດ|ແກ້ໄຂລ່າສຸດ"
+                      r"|ធ្វើបច្ចុប្បន្នភាព|កែប្រែចុងក្រោយ", re.IGNORECASE)
 _UPDATED_LABEL = re.compile(r"updated|modified", re.IGNORECASE)
-# A date line that says what the date is: the page's own publication or revision stamp.
-_LABELLED = re.compile(r"\W*(?:(?:first |originally |date )?published|posted|(?:last )?updated"
-                       r"|(?:last )?modified|publication date)\b", re.IGNORECASE)
+# A date line that says what the date is: the page's own publication or revision stamp (in English
+# and in the languages above: "Publié le", "Publicado el", "Đăng ngày", "เผยแพร่", "ເຜີຍແຜ່", "ចុះផ្សាយ").
+_LABELLED = re.compile(r"\W*(?:(?:(?:first |originally |date )?published|posted|(?:last )?updated"
+                       r"|(?:last )?modified|publication date|publié|mis à jour|date de publication"
+                       r"|publicado|actualizado|fecha de publicación|đăng|cập nhật)\b"
+                       r"|เผยแพร่|โพสต์|ອັບເດດ|ເຜີຍແຜ່|ລົງວັນທີ|ចុះផ្សាយ|ផ្សាយ)", re.IGNORECASE)
 _MAX_TEXT = 80
 _DIGIT = re.compile(r"\d")
 _LOCALE = re.compile(r"[-_]")
@@ -114,25 +123,26 @@ def month_first(root: etree._Element) -> bool:
     return all(t[0] == "en" for t in tags) and regions <= {"us"}
 
 
-def _element_date(el: etree._Element, attributes: bool = True,
-                  mdy: bool = False) -> tuple[str, bool] | None:
-    """``(date, says_updated)`` for one element, from its machine attribute or short text."""
+def _element_date(el: etree._Element, attributes: bool = True, mdy: bool = False,
+                  languages: Sequence[str] = ()) -> tuple[str, bool] | None:
+    """``(date, says_updated)`` for one element, from its machine attribute or short text (read
+    in ``languages`` too, the page's language; see ``dates.parse_text_date``)."""
     text = clean_inline(" ".join(el.itertext()))
     for attr in ("datetime", "content", "data-date", "title") if attributes else ():
         value = el.get(attr)
         if value:
             parsed = normalize_iso(value.strip()) or (
-                parse_text_date(value, mdy) if attr != "content" else None)
+                parse_text_date(value, mdy, languages) if attr != "content" else None)
             if parsed:
                 return parsed, bool(_UPDATED.search(text))
     if not text or len(text) > _MAX_TEXT:
         return None
-    parsed = parse_text_date(text, mdy)
+    parsed = parse_text_date(text, mdy, languages)
     if not parsed:
         return None
     label = _UPDATED.search(text)
     # "December 22, 2022 Updated: January 2, 2026": the first date, the one read, is not the update
-    return parsed, bool(label) and parse_text_date(text[:label.start()], mdy) != parsed
+    return parsed, bool(label) and parse_text_date(text[:label.start()], mdy, languages) != parsed
 
 
 def _region(root: etree._Element, anchor: etree._Element | None) -> tuple[list[etree._Element], int]:
@@ -211,11 +221,13 @@ def _collapsed_short(text: str) -> str | None:
     return collapsed if len(collapsed) <= _MAX_TEXT else None
 
 
-def visible_dates(root: etree._Element, anchor: etree._Element | None) -> list[tuple[str, bool]]:
+def visible_dates(root: etree._Element, anchor: etree._Element | None,
+                  languages: Sequence[str] = ()) -> list[tuple[str, bool]]:
     """Dates shown near ``anchor`` (the headline), nearest first, as ``(date, says_updated)``.
 
     Candidates are ``<time>`` elements, short elements whose class, id or itemprop names a date,
-    and short text blocks that read as a date line ("Published March 3, 2024").
+    and short text blocks that read as a date line ("Published March 3, 2024"). ``languages``: the
+    page's language, in which dates are read too ("Publié le 21 mars 2023").
     """
     region, centre = _region(root, anchor)
     keep = set(anchor.iterancestors()) if anchor is not None else set()
@@ -237,7 +249,7 @@ def visible_dates(root: etree._Element, anchor: etree._Element | None) -> list[t
         near_with_digits = text is not None and distance <= _WINDOW // 2 and bool(_DIGIT.search(text))
         if not hinted and not labelled and not near_with_digits:
             continue
-        parsed = _element_date(el, attributes=hinted, mdy=mdy)
+        parsed = _element_date(el, attributes=hinted, mdy=mdy, languages=languages)
         if not parsed or _foreign(el, keep, loose=labelled or distance <= _ADJACENT):
             continue
         updated = parsed[1] or bool(_UPDATED_LABEL.search(label))
@@ -250,9 +262,9 @@ _META_PUBLISHED = re.compile(r"publish|release|created|pub-?date|issued", re.IGN
 _META_NOT = re.compile(r"modif|updat|expir|review", re.IGNORECASE)
 
 
-def meta_published(root: etree._Element) -> list[str]:
+def meta_published(root: etree._Element, languages: Sequence[str] = ()) -> list[str]:
     """Publication dates in site-specific ``<meta>`` names (``w-published-date``, ``published``)
-    that the standard vocabularies do not cover."""
+    that the standard vocabularies do not cover (written-out ones read in ``languages`` too)."""
     found: list[str] = []
     mdy = month_first(root)
     for meta in root.iter("meta"):
@@ -260,7 +272,7 @@ def meta_published(root: etree._Element) -> list[str]:
         if not key.strip() or not _META_PUBLISHED.search(key) or _META_NOT.search(key):
             continue
         content = meta.get("content") or ""
-        parsed = normalize_iso(content.strip()) or parse_text_date(content[:_MAX_TEXT], mdy)
+        parsed = normalize_iso(content.strip()) or parse_text_date(content[:_MAX_TEXT], mdy, languages)
         if parsed:
             found.append(parsed)
     return found

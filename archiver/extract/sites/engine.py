@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -88,11 +89,13 @@ def _page_type(rules: tuple[PageTypeRule, ...], root: etree._Element, markup: st
     return None
 
 
-def _date(rules: tuple[DateRule, ...], root: etree._Element, tz: str | None, markup: str | None) -> str | None:
+def _date(rules: tuple[DateRule, ...], root: etree._Element, tz: str | None, markup: str | None,
+          languages: Sequence[str] = ()) -> str | None:
     for rule in rules:
         for el in select(root, rule.selector, markup):
             raw = el.get(rule.attribute) if rule.attribute else " ".join(el.itertext())
-            parsed = parse_pattern(raw, rule.pattern, tz) if rule.pattern else parse_any(raw, tz)
+            parsed = (parse_pattern(raw, rule.pattern, tz) if rule.pattern
+                      else parse_any(raw, tz, languages))
             if parsed:
                 return parsed
     return None
@@ -171,9 +174,11 @@ def apply_rules(
     tz: str | None = None,
     page_type: str | None = None,
     markup: str | None = None,
+    languages: Sequence[str] = (),
 ) -> SiteResult:
     """Run ``rules`` over ``root`` (read-only) and return what they found. ``markup``, the text
-    ``root`` was parsed from, makes it cheaper (see ``dom.could_match``)."""
+    ``root`` was parsed from, makes it cheaper (see ``dom.could_match``). ``languages``: the
+    page's language, in which visible dates are read too (``dates.parse_any``)."""
     result = SiteResult()
     ev = result.evidence
     source = rules.provenance
@@ -185,8 +190,8 @@ def apply_rules(
 
     for text in _texts(root, rules.title_selectors, markup)[:1]:
         ev.add("title", text, source)
-    ev.add("published_at", _date(rules.date_rules, root, tz, markup), source)
-    ev.add("modified_at", _date(rules.modified_rules, root, tz, markup), source)
+    ev.add("published_at", _date(rules.date_rules, root, tz, markup, languages), source)
+    ev.add("modified_at", _date(rules.modified_rules, root, tz, markup, languages), source)
     authors = [_BYLINE.sub("", a) for a in _texts(root, rules.author_selectors, markup)]
     authors = [a for a in authors if a and not rules.rejects_author(a)]
     ev.add("authors", authors, source)

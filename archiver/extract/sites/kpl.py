@@ -7,7 +7,9 @@ headline), so the headline element, the visible date and the story container are
 Dates are visible text such as ``20/06/2024 14:37``: day first, in Vientiane time. The generic
 text parser would keep only the day (it cannot know the field order or the zone), so a site
 pattern reads day, month, year and clock time, and the zone is the ``timezone`` hint or else the
-agency's own (``+07:00``, Laos has no daylight saving). Provenance ``site:kpl``.
+agency's own (``+07:00``, Laos has no daylight saving). Provenance ``site:kpl``. A date line that
+writes the month as a word (the Lao edition's "21 ມີນາ 2023") is read in the page's language with
+the generic parser (``dates.parse_any``), to the day.
 
 Stories open with "(KPL)" (Lao edition "(ຂປລ)"), the agency's dateline: it is part of the text and
 stays in the body. The "Email Print 1,234" tool line with the view counter is furniture.
@@ -26,6 +28,8 @@ _DMY_TIME = (
     r"(?:[\s,]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
 )
 _CONTAINERS = ".detail-news, .news-detail"
+_DATE_LINES = ".date-news-detail, .date-detail, .detail-date"
+_LBL_DATE = "//*[substring(@id, string-length(@id) - 6) = 'lblDate']"
 _CONTENT = ".content-news-detail, .content-detail, .detail-content"
 
 _ASPNET = "(//form[@id='aspnetForm'] | //input[@name='__VIEWSTATE'])"
@@ -78,11 +82,12 @@ RULES = SiteRules(
         DateRule(".date-news-detail", attribute=None, pattern=_DMY_TIME),
         DateRule(".date-detail", attribute=None, pattern=_DMY_TIME),
         DateRule(".detail-date", attribute=None, pattern=_DMY_TIME),
-        DateRule(
-            "//*[substring(@id, string-length(@id) - 6) = 'lblDate']",
-            attribute=None,
-            pattern=_DMY_TIME,
-        ),
+        DateRule(_LBL_DATE, attribute=None, pattern=_DMY_TIME),
+        # the same date lines when the month is a word ("21 ມີນາ 2023"): read in the page's
+        # language (the day only, as for any written-out date), before the whole story container
+        # is searched for a numeric date, which could be one its text mentions
+        DateRule(_DATE_LINES, attribute=None),
+        DateRule(_LBL_DATE, attribute=None),
         DateRule(_CONTAINERS, attribute=None, pattern=_DMY_TIME),
     ),
     # the breadcrumb's last link names the category the story is filed under
