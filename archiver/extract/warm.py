@@ -7,6 +7,8 @@ forkserver, the workers inherit it (and share its memory) instead.
 
 from __future__ import annotations
 
+import dateparser.date  # noqa: F401  (read dates in other languages; its import takes a tenth of a second)
+
 from archiver.extract import extract  # noqa: F401  (the extractor and everything it imports)
 from archiver.extract.language import statistical_guess
 

@@ -360,6 +360,8 @@ class ArchiveSpider(scrapy.Spider):
     def _article_request(self, candidate: Candidate) -> Request:
         source = self.sources_by_name[candidate.source]
         hints: dict[str, Any] = {"timezone": source.timezone} if source.timezone else {}
+        # the languages the registry says the site writes in: dates are read in them when the page says nothing
+        hints["languages"] = list(dict.fromkeys([source.language, *source.languages]))
         if candidate.listing_date:
             hints["listing_date"] = candidate.listing_date
         if candidate.lastmod:
