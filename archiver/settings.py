@@ -103,6 +103,9 @@ ARCHIVER_EXTRACT_PROCESSES = "auto"
 ARCHIVER_STALL_SECONDS = 5.0
 # Posts per page asked of WordPress's REST API (its maximum is 100).
 ARCHIVER_WP_REST_PER_PAGE = 100
+# Ask the API only for posts modified since the last run that saw the source whole (archiver.state.watermarks);
+# False lists every post every run.
+ARCHIVER_WP_REST_INCREMENTAL = True
 # Pages shorter than this many words are not articles (cookie notices, redirect stubs, empty templates).
 ARCHIVER_MIN_WORDS = 20
 

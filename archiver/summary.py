@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -22,7 +23,9 @@ from scrapy import signals
 from archiver.accounting import account
 from archiver.archive.ledger import ledger_for
 from archiver.outcomes import source_key
-from archiver.paths import data_dir
+from archiver.paths import data_dir, state_dir
+from archiver.state.index import ArchiveIndex, index_path
+from archiver.state.watermarks import saw_everything
 
 logger = logging.getLogger(__name__)
 
@@ -198,6 +201,26 @@ class RunSummary:
         settings = self.crawler.settings
         if settings.getbool("ARCHIVER_WRITE_REPORT", True):
             write_report(runs_dir(settings) / f"{spider.run_id}.json", report_json(report))
+        self._move_watermarks(spider)
+
+    def _move_watermarks(self, spider: Any) -> None:
+        """Record, per source this run saw whole, that the archive is complete up to the run's start (one small
+        write per source, once, as the crawl ends)."""
+        settings = self.crawler.settings
+        if not settings.getbool("ARCHIVER_INCREMENTAL", True):
+            return
+        stats = self.crawler.stats.get_stats()
+        complete = [s.name for s in spider.sources if saw_everything(stats, s.name, spider)]
+        if not complete:
+            return
+        path = index_path(state_dir(settings.get("ARCHIVER_STATE_DIR"), settings.get("ARCHIVER_DATA_DIR")))
+        started = spider.started_at.isoformat(timespec="seconds")
+        try:
+            with ArchiveIndex(path) as index:
+                for name in complete:
+                    index.set_watermark(name, started, spider.run_id)
+        except (OSError, sqlite3.Error) as exc:  # only costs the next run an incremental shortcut
+            logger.warning("could not record the sources' completeness in the index: %s", exc)
 
 
 def runs_dir(settings: Any) -> Path:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -145,3 +146,35 @@ def test_period_over_listings_alone(tmp_path: Path) -> None:
     assert paths(records) == IN_PERIOD & LISTED
     assert stats_of(report, "discovery")["method/listing"] == 1
     assert report["accounting"]["la"]["not_fetched"]["after_until"] >= 1
+
+
+def test_a_rest_run_after_a_complete_one_asks_only_for_what_changed(tmp_path: Path) -> None:
+    site = demo_copy(tmp_path)
+    proc, base = start_server(["-m", "archiver.cli", "serve-demo", "--root", str(site)])
+    try:
+        def crawl() -> dict[str, Any]:
+            return run_crawl("embassy", tmp_path / "archive", tmp_path / "runs", "-a", "site=la", "-a",
+                             f"base_url={base}")
+
+        first = crawl()
+        assert first["accounting"]["la"]["archived"] == len(EXPECTED["articles"])
+        second = crawl()  # the first run saw the site whole (its one 404 is lasting): nothing was modified since
+        assert second["accounting"]["la"]["discovered"] == 0
+        assert second["stats"].get("archiver/source/la/pages", 0) == 0
+        assert second["stats"]["archiver/source/la/discovery/method/wp_rest"] == 1
+        # the embassy edits a post now: the API lists it as modified after the last complete run
+        api = site / "wp-json" / "wp" / "v2" / "posts.json"
+        posts = json.loads(api.read_text("utf-8"))
+        edited = next(p for p in posts if p["link"].endswith(EXPECTED["articles"][0]["path"]))
+        edited["modified"] = edited["modified_gmt"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        api.write_text(json.dumps(posts), "utf-8")
+        page = site / EXPECTED["articles"][0]["path"].strip("/") / "index.html"
+        page.write_text(page.read_text("utf-8").replace(
+            '<div class="entry-content">', '<div class="entry-content">\n<p>Update: the final figures were added.</p>',
+            1), "utf-8")
+        third = crawl()
+    finally:
+        stop_server(proc)
+    assert third["accounting"]["la"]["discovered"] == 1 and third["accounting"]["la"]["archived"] == 1
+    (revised,) = [r for r in read_archive(tmp_path / "archive") if r.get("revision") == 2]
+    assert revised["body"].startswith("Update: the final figures were added.")

@@ -166,6 +166,8 @@ class ArchiveSpider(scrapy.Spider):
         self.archive_arg = archive
         self.salvage_report: list[dict[str, Any]] = []
         self.index: IndexReader | None = None
+        # per source: when the last run that saw it whole started (``archiver.state.watermarks``)
+        self.watermarks: dict[str, str | None] = {}
         self._scheduled: Counter[str] = Counter()
         self._limit_noted: set[str] = set()
         self._seen_urls: set[str] = set()  # article URLs discovered this run (fetch addresses)
@@ -247,6 +249,9 @@ class ArchiveSpider(scrapy.Spider):
             self.archive_dir,
         )
         self._wake = asyncio.Event()
+        if self.index is not None and self.settings.getbool("ARCHIVER_WP_REST_INCREMENTAL", True):
+            for source in self.sources:
+                self.watermarks[source.name] = await self.index.watermark(source.name)
         for source in self.sources:
             self.begin_discovery(source)
         while True:

@@ -54,6 +54,11 @@ CREATE INDEX IF NOT EXISTS parts_source ON parts(source);
 CREATE TABLE IF NOT EXISTS unrecorded_parts_sources (
     source TEXT PRIMARY KEY
 );
+CREATE TABLE IF NOT EXISTS watermarks (
+    source         TEXT PRIMARY KEY,
+    complete_since TEXT NOT NULL,
+    run_id         TEXT NOT NULL
+);
 """
 
 # The incoming record wins when its (revision, fetched_at) is at least the stored winner's (``last_seen`` is the
@@ -175,10 +180,12 @@ class ArchiveIndex:
     def rebuild_source(self, source: str, parts: Iterable[tuple[str, str | None, list[dict[str, Any]]]]) -> int:
         """Replace everything the index holds of ``source`` by the records of ``parts`` ((path, sha256, records),
         in manifest order), in one transaction: the index ends exactly as if those parts alone had been
-        finalised. Returns the number of records read."""
+        finalised. Returns the number of records read. The source's watermark goes too: records the rebuild
+        does not bring back must be listed (and fetched) again by the next run, not skipped as unmodified."""
         rows = 0
         self.db.execute("BEGIN IMMEDIATE")
         try:
+            self.db.execute("DELETE FROM watermarks WHERE source = ?", (source,))
             self.db.execute("DELETE FROM articles WHERE source = ?", (source,))
             self.db.execute("DELETE FROM parts WHERE source = ?", (source,))
             self.db.execute("DELETE FROM unrecorded_parts_sources WHERE source = ?", (source,))
@@ -215,6 +222,17 @@ class ArchiveIndex:
     def sources(self) -> list[str]:
         return [row[0] for row in self.db.execute(
             "SELECT source FROM articles UNION SELECT source FROM parts ORDER BY 1")]
+
+    def watermark(self, source: str) -> str | None:
+        """When the last run that saw every post of ``source`` started (see ``archiver.state.watermarks``)."""
+        row = self.db.execute("SELECT complete_since FROM watermarks WHERE source = ?", (source,)).fetchone()
+        return row[0] if row else None
+
+    def set_watermark(self, source: str, started_at: str, run_id: str) -> None:
+        self.db.execute(
+            "INSERT INTO watermarks (source, complete_since, run_id) VALUES (?, ?, ?) ON CONFLICT(source) DO UPDATE "
+            "SET complete_since = MAX(watermarks.complete_since, excluded.complete_since), run_id = excluded.run_id",
+            (source, started_at, run_id))
 
     def source_stats(self) -> list[tuple[str, int, str | None, str | None]]:
         """Per source: records indexed, earliest and latest ``published_at`` (by day)."""

@@ -71,6 +71,9 @@ class IndexReader:
 
         return await self._call(work) if wanted else {}
 
+    async def watermark(self, source: str) -> str | None:
+        return await self._call(lambda db: db.watermark(source))
+
     def close(self) -> None:
         """Close the connection on its own thread and stop the thread."""
 
