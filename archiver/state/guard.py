@@ -7,7 +7,7 @@ into its own exit code); a lock left by a killed run is taken over and said so.
 
 Taking the locks is quick and happens on the reactor thread. Everything slow (listing parts a kill left
 unlisted, salvaging leftover parts: gunzip, fsync, manifest line, index transaction; reading the manifest and
-indexing the parts the index lacks) runs in a worker thread: ``spider_opened`` returns its Deferred, which
+indexing the parts the index lacks) runs in a worker thread: ``spider_opened`` is a coroutine awaiting it, which
 Scrapy waits for before it asks the spider for its first request, while other crawls of the same process
 (``archiver crawl --parallel``) keep fetching. If that work fails, the crawl closes with finish reason
 ``prepare_failed`` before discovering anything, so a source whose index could not be brought up to date is
@@ -24,8 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import signals
-from twisted.internet.threads import deferToThread
-from twisted.python.failure import Failure
 
 from archiver import outcomes
 from archiver.archive.salvage import reconcile_source, salvage_source
@@ -76,9 +74,9 @@ class SourceGuard:
         crawler.signals.connect(guard.engine_stopped, signal=signals.engine_stopped)
         return guard
 
-    def spider_opened(self, spider: Any) -> Any:
+    async def spider_opened(self, spider: Any) -> None:
         if not hasattr(spider, "sources"):
-            return None
+            return
         settings = self.crawler.settings
         state = state_dir(settings.get("ARCHIVER_STATE_DIR"), settings.get("ARCHIVER_DATA_DIR"))
         stats = self.crawler.stats
@@ -91,7 +89,7 @@ class SourceGuard:
                 stats.set_value("archiver/locked", source.name)
                 self._release()
                 self._close("source_locked")
-                return None
+                return
             self.locks.append(lock)
             if lock.took_over:
                 logger.warning("%s: took over the lock left by a run that is no longer running (pid %s, %s)",
@@ -102,9 +100,12 @@ class SourceGuard:
         self.started = time.monotonic()
         logger.info("%s: preparing in a worker thread (leftovers of killed runs, the index against the manifest)",
                     ", ".join(names))
-        work = deferToThread(prepare_sources, Path(spider.archive_dir), names, index, spider.name)
-        work.addCallbacks(self._prepared, self._failed, callbackArgs=(spider,), errbackArgs=(spider, names))
-        return work
+        try:
+            done = await asyncio.to_thread(prepare_sources, Path(spider.archive_dir), names, index, spider.name)
+        except Exception as exc:
+            self._failed(exc, spider, names)
+        else:
+            self._prepared(done, spider)
 
     def _prepared(self, done: list[Prepared], spider: Any) -> None:
         stats = self.crawler.stats
@@ -163,9 +164,9 @@ class SourceGuard:
         if result.seconds > 1:
             logger.info("%s: index checked against %d listed part(s) in %.1f s", name, result.listed, result.seconds)
 
-    def _failed(self, failure: Failure, spider: Any, names: list[str]) -> None:
+    def _failed(self, error: Exception, spider: Any, names: list[str]) -> None:
         logger.error("%s: could not finish killed runs' leftovers or bring the index up to date; not crawling",
-                     ", ".join(names), exc_info=(failure.type, failure.value, failure.getTracebackObject()))
+                     ", ".join(names), exc_info=(type(error), error, error.__traceback__))
         for name in names:
             outcomes.count(self.crawler.stats, name, PREPARE_FAILED)
         self._close(PREPARE_FAILED)
