@@ -7,7 +7,7 @@ into its own exit code); a lock left by a killed run is taken over and said so.
 
 Taking the locks is quick and happens on the reactor thread. Everything slow (listing parts a kill left
 unlisted, salvaging leftover parts: gunzip, fsync, manifest line, index transaction; reading the manifest and
-indexing the parts the index lacks) runs in a worker thread: ``spider_opened`` returns its Deferred, which
+indexing the parts the index lacks) runs in a worker thread: ``spider_opened`` is a coroutine awaiting it, which
 Scrapy waits for before it asks the spider for its first request, while other crawls of the same process
 (``archiver crawl --parallel``) keep fetching. If that work fails, the crawl closes with finish reason
 ``prepare_failed`` before discovering anything, so a source whose index could not be brought up to date is
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import signals
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
@@ -76,7 +77,9 @@ class SourceGuard:
         crawler.signals.connect(guard.engine_stopped, signal=signals.engine_stopped)
         return guard
 
-    def spider_opened(self, spider: Any) -> Any:
+    async def spider_opened(self, spider: Any) -> None:
+        """A coroutine, which Scrapy awaits before asking the spider for its first request (a handler returning
+        a Deferred is deprecated in Scrapy 2.19 and warned about on every run)."""
         if not hasattr(spider, "sources"):
             return None
         settings = self.crawler.settings
@@ -102,9 +105,13 @@ class SourceGuard:
         self.started = time.monotonic()
         logger.info("%s: preparing in a worker thread (leftovers of killed runs, the index against the manifest)",
                     ", ".join(names))
-        work = deferToThread(prepare_sources, Path(spider.archive_dir), names, index, spider.name)
-        work.addCallbacks(self._prepared, self._failed, callbackArgs=(spider,), errbackArgs=(spider, names))
-        return work
+        try:
+            done = await maybe_deferred_to_future(
+                deferToThread(prepare_sources, Path(spider.archive_dir), names, index, spider.name))
+        except Exception:
+            self._failed(Failure(), spider, names)
+        else:
+            self._prepared(done, spider)
 
     def _prepared(self, done: list[Prepared], spider: Any) -> None:
         stats = self.crawler.stats
