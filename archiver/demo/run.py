@@ -16,6 +16,7 @@ from pathlib import Path
 from scrapy.settings import Settings
 
 from archiver.paths import data_dir
+from archiver.reports import demo_commands, demo_folders
 from archiver.sources import Source, load_registry
 from archiver.summary import SourceSummary, format_summary, summarise
 
@@ -52,8 +53,9 @@ def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
     archive = (archive or data / "demo-archive").resolve()
     settings = demo_settings(verbose)
     # The demo keeps its own index beside its archive, so demo runs never mark real pages as archived.
-    settings.set("ARCHIVER_STATE_DIR", str(archive.parent / f"{archive.name}-state"), priority="cmdline")
-    settings.set("ARCHIVER_RUNS_DIR", str(archive.parent / f"{archive.name}-runs"), priority="cmdline")
+    state, runs = demo_folders(archive)
+    settings.set("ARCHIVER_STATE_DIR", str(state), priority="cmdline")
+    settings.set("ARCHIVER_RUNS_DIR", str(runs), priority="cmdline")
     process = AsyncCrawlerProcess(settings)
     bases: dict[str, str] = {}
     listeners = []
@@ -84,6 +86,10 @@ def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
     print(f"archive written under {archive}")
     print(f"manifest: {archive / 'manifest.jsonl'}")
     print(format_summary(rows))
+    # The demo keeps its own state and reports (never mixed with a real archive's): say how to look at them.
+    print("see it again with:")
+    for command in demo_commands(archive):
+        print(f"  {command}")
     stored = not any(r.not_stored or r.storage_errors for r in rows)
     return 0 if finished and stored and all(r.archived or r.unchanged for r in rows) else 1
 
