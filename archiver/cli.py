@@ -119,7 +119,7 @@ def cmd_serve_demo(args: argparse.Namespace) -> int:
     from archiver.demo.run import serve_forever
 
     return serve_forever(port=args.port, delay=args.delay, root=Path(args.root) if args.root else None,
-                         host=args.host)
+                         host=args.host, access_log=Path(args.access_log) if args.access_log else None)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -204,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--delay", type=float, default=0.0, help="seconds to wait before each response")
     p.add_argument("--host", default="la.usembassy.gov", help="which demo site (a folder under data/demo/)")
     p.add_argument("--root", help="serve this copy of the site folder instead of data/demo/<host>")
+    p.add_argument("--access-log", metavar="FILE", help="append one line per request to FILE (combined log format)")
     p.set_defaults(func=cmd_serve_demo)
     return parser
 

@@ -94,7 +94,8 @@ def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
     return 0 if finished and stored and all(r.archived or r.unchanged for r in rows) else 1
 
 
-def serve_forever(port: int = 0, delay: float = 0.0, root: Path | None = None, host: str = DEMO_HOST) -> int:
+def serve_forever(port: int = 0, delay: float = 0.0, root: Path | None = None, host: str = DEMO_HOST,
+                  access_log: Path | None = None) -> int:
     """Serve one demo site (by host) until interrupted; print its base URL first."""
     from twisted.internet import reactor
 
@@ -103,7 +104,8 @@ def serve_forever(port: int = 0, delay: float = 0.0, root: Path | None = None, h
     logging.basicConfig(level=logging.WARNING)
     registry = {s.host: s for s in load_registry().values()}
     mirrors = registry[host].mirrors if host in registry else ()
-    _, base = listen(root or data_dir() / "demo" / host, host=host, mirrors=mirrors, port=port, delay=delay)
+    _, base = listen(root or data_dir() / "demo" / host, host=host, mirrors=mirrors, port=port, delay=delay,
+                     access_log=access_log)
     print(base, flush=True)
     reactor.run()  # type: ignore[attr-defined]
     return 0
