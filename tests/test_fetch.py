@@ -317,3 +317,21 @@ def test_an_adhoc_source_is_one_registered_domain() -> None:
     assert site.canonical_url("http://127.0.0.1:8123/a/") == "https://www.example.org/a/"
     local = new_adhoc_source("127.0.0.1", "http://127.0.0.1:8000", {})
     assert local.on_site("http://127.0.0.1:8000/x") and not local.on_site("http://127.0.0.1:8001/x")
+
+
+def test_a_fetch_leaves_the_next_crawl_of_the_source_whole(tmp_path: Path, laotiantimes: Site) -> None:
+    """A one-off fetch of one story says nothing of the rest of the site: the next crawl of the source still
+    discovers and archives every other post (an incremental shortcut that took the fetch for a whole run would
+    ask the site only for what changed since, and miss them)."""
+    fetch(tmp_path, SEED, "--base-url", f"laotiantimes={laotiantimes.base}")
+    proc = subprocess.run(
+        [sys.executable, "-m", "archiver.cli", "crawl", "laotiantimes", "--base-url",
+         f"laotiantimes={laotiantimes.base}", "--archive", str(tmp_path / "archive"), "--state",
+         str(tmp_path / "state"), "--runs", str(tmp_path / "runs"), *FAST],
+        cwd=REPO, capture_output=True, text=True, timeout=240,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    expected = {f"https://laotiantimes.com{a['path']}" for a in NEWS_EXPECTED["sites"]["laotiantimes.com"]["articles"]}
+    archived = set(by_canonical(tmp_path))
+    assert SEED in archived and len(expected) > 5
+    assert archived == expected

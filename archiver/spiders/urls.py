@@ -52,6 +52,7 @@ class UrlsSpider(ArchiveSpider):
     source_kind = "given"
     source_argument = "source"
     source_required = False
+    covers_sources_whole = False  # a few pages of a source say nothing of the rest of it
 
     def __init__(self, *args: Any, urls: str | None = None, url: str | list[str] | None = None,
                  refetch: Any = False, base_url: Any = None, **kwargs: Any) -> None:
