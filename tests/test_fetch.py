@@ -9,8 +9,10 @@ which pages a run asked for.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,7 +22,16 @@ from urllib.parse import quote
 
 import pytest
 
-from .conftest import FAST, REPO, assert_accounted, read_archive, run_crawl, start_server, stop_server
+from .conftest import (
+    FAST,
+    REPO,
+    assert_accounted,
+    read_archive,
+    run_crawl,
+    start_server,
+    stop_server,
+    wait_for,
+)
 from .sites.blog import POST, write_site
 
 SEED = "https://laotiantimes.com/2023/03/21/us-and-laos-cooperate-in-anti-human-trafficking-learning-event/"
@@ -35,10 +46,10 @@ TAGDIV_PAGE = "/2024/06/17/savannakhet-economic-zone-opens-solar-panel-assembly-
 class Site:
     """A demo-style server for one host, serving a folder of ours, with an access log."""
 
-    def __init__(self, host: str, root: Path, log: Path) -> None:
+    def __init__(self, host: str, root: Path, log: Path, *options: str) -> None:
         self.host, self.root, self.log = host, root, log
         self.proc, self.base = start_server(["-m", "archiver.cli", "serve-demo", "--host", host, "--root", str(root),
-                                             "--access-log", str(log)])
+                                             "--access-log", str(log), *options])
 
     def requests_for(self, path: str) -> int:
         """How many times a run asked this server for ``path`` (Twisted's combined log: ``"GET /path HTTP/1.1"``)."""
@@ -335,3 +346,51 @@ def test_a_fetch_leaves_the_next_crawl_of_the_source_whole(tmp_path: Path, laoti
     archived = set(by_canonical(tmp_path))
     assert SEED in archived and len(expected) > 5
     assert archived == expected
+
+
+def test_robots_txt_is_obeyed_as_in_a_crawl(tmp_path: Path, unknown_site: Site) -> None:
+    """The blog's robots.txt disallows /wp-admin/: a URL there is asked of nobody and dropped with the reason."""
+    blocked = "https://www.example.org/wp-admin/post.php?post=318"
+    _, report = fetch(tmp_path, blocked, f"https://www.example.org{POST['path']}",
+                      "--base-url", f"www.example.org={unknown_site.base}")
+    terms = report["accounting"]["example.org"]
+    assert (terms["discovered"], terms["archived"], terms["dropped"]) == (2, 1, {"robots_disallowed": 1})
+    assert unknown_site.requests_for("/robots.txt") == 1
+    assert unknown_site.requests_for("/wp-admin/post.php?post=318") == 0
+
+
+def test_an_interrupted_fetch_exits_4_and_the_next_one_finishes_it(tmp_path: Path) -> None:
+    slow = Site("la.usembassy.gov", REPO / "data" / "demo" / "la.usembassy.gov", tmp_path / "slow.log",
+                "--delay", "0.3")
+    paths = sorted(a["path"] for a in EMBASSY_EXPECTED["articles"])
+    urls = url_file(tmp_path / "la.txt", [f"https://la.usembassy.gov{path}" for path in paths])
+    command = [sys.executable, "-m", "archiver.cli", "fetch", "--urls", str(urls), "--base-url", f"la={slow.base}",
+               "--archive", str(tmp_path / "archive"), "--state", str(tmp_path / "state"),
+               "--runs", str(tmp_path / "runs"), *FAST]
+    try:
+        running = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   start_new_session=True)
+        assert wait_for(lambda: any(slow.requests_for(p) for p in paths), timeout=60)
+        os.killpg(running.pid, signal.SIGTERM)
+        _, err = running.communicate(timeout=120)
+        assert running.returncode == 4, err[-3000:]
+    finally:
+        stop_server(slow.proc)
+    (first,) = [json.loads(p.read_text("utf-8")) for p in (tmp_path / "runs").glob("*.json")]
+    assert_accounted(first)
+    assert first["outcomes"] == {"la": "interrupted"} and first["exit_code"] == 4
+    terms = first["accounting"]["la"]
+    assert terms["discovered"] == len(paths) and terms["not_fetched"]["interrupted"] > 0
+    archived = len(read_archive(tmp_path / "archive"))
+    assert archived == terms["archived"]
+
+    fast = Site("la.usembassy.gov", REPO / "data" / "demo" / "la.usembassy.gov", tmp_path / "fast.log")
+    try:
+        _, second = fetch(tmp_path, "--urls", str(urls), "--base-url", f"la={fast.base}")
+        asked = sum(fast.requests_for(p) for p in paths)
+    finally:
+        stop_server(fast.proc)
+    terms = second["accounting"]["la"]
+    assert (terms["unchanged"], terms["archived"]) == (archived, len(paths) - archived)
+    assert asked == len(paths) - archived  # what the first run archived was not asked for again
+    assert len(read_archive(tmp_path / "archive")) == len(paths)
