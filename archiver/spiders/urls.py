@@ -105,11 +105,9 @@ class UrlsSpider(ArchiveSpider):
         """Where to fetch ``url`` for ``source`` and its identity in the index (None, None: off-site)."""
         try:
             address = source.fetch_address(url)
-        except ValueError:
+            return (address, clean_url(source.canonical_url(address))) if address else (None, None)
+        except ValueError:  # no parser can use it: counted off-site, like any URL that is not the source's
             return None, None
-        if address is None:
-            return None, None
-        return address, clean_url(source.canonical_url(address))
 
     async def _offer_input(self) -> None:
         stats = self.crawler.stats
