@@ -1,5 +1,5 @@
-"""The ``archiver`` command: list sources, extract a saved page, run the offline demo, serve the demo site,
-verify the archive.
+"""The ``archiver`` command: list sources, crawl them, fetch given URLs, extract a saved page, run the offline
+demo, serve the demo site, verify the archive.
 
 Crawls themselves are ordinary Scrapy crawls (``scrapy crawl embassy -a site=la``); this command adds what
 Scrapy has no verb for. Exit codes: 0 success, 1 the run failed (``verify``: something is damaged), 2 usage
@@ -83,6 +83,12 @@ def cmd_crawl(args: argparse.Namespace) -> int:
                      parallel=args.parallel, settings_overrides=overrides, base_urls=base_urls)
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from archiver.fetch_command import run_fetch
+
+    return run_fetch(args)
+
+
 def cmd_runs(args: argparse.Namespace) -> int:
     from archiver.reports import list_runs
 
@@ -113,7 +119,7 @@ def cmd_serve_demo(args: argparse.Namespace) -> int:
     from archiver.demo.run import serve_forever
 
     return serve_forever(port=args.port, delay=args.delay, root=Path(args.root) if args.root else None,
-                         host=args.host)
+                         host=args.host, access_log=Path(args.access_log) if args.access_log else None)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -140,6 +146,24 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fetch SOURCE from another address (a mirror, a local copy)")
     p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
     p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("fetch", help="archive exactly these URLs now (one-off: no discovery)")
+    p.add_argument("urls", nargs="*", metavar="URL", help="article URLs to fetch")
+    p.add_argument("--urls", dest="urls_file", metavar="FILE",
+                   help="a file of URLs, one per line ('#' comments and blank lines ignored)")
+    p.add_argument("--source", metavar="NAME", help="give every URL to this registry source (default: each URL's "
+                   "source by its host; a host in no registry entry gets an ad-hoc source named after its "
+                   "registered domain)")
+    p.add_argument("--refetch", action="store_true",
+                   help="fetch URLs the archive already holds too; a changed page is archived as a new revision")
+    p.add_argument("--archive", help="archive folder (default: data/archive)")
+    p.add_argument("--state", help="state folder: index and locks (default: data/state)")
+    p.add_argument("--runs", help="run reports folder (default: data/runs)")
+    p.add_argument("--base-url", action="append", metavar="NAME=URL",
+                   help="fetch a registry SOURCE, or a HOST in no registry entry, from another address (a local "
+                        "copy); records keep the real address")
+    p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
+    p.set_defaults(func=cmd_fetch)
 
     p = sub.add_parser("runs", help="list recent runs")
     p.add_argument("--runs", help="run reports folder (default: data/runs)")
@@ -180,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--delay", type=float, default=0.0, help="seconds to wait before each response")
     p.add_argument("--host", default="la.usembassy.gov", help="which demo site (a folder under data/demo/)")
     p.add_argument("--root", help="serve this copy of the site folder instead of data/demo/<host>")
+    p.add_argument("--access-log", metavar="FILE", help="append one line per request to FILE (combined log format)")
     p.set_defaults(func=cmd_serve_demo)
     return parser
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +26,10 @@ from archiver.summary import SourceSummary, crawl_report, format_summary, runs_d
 from archiver.summary import source_outcome as summary_outcome
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4
+# What every crawl's report holds (``summary.crawl_report``); anything else is a spider's own addition.
+CRAWL_REPORT_KEYS = frozenset({"run_id", "spider", "archive_dir", "started_at", "finished_at", "finish_reason",
+                               "outcomes", "outcome_reasons", "rows", "files", "storage_errors", "leftovers",
+                               "accounting", "stats"})
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -147,6 +152,17 @@ def source_outcome(crawler: Any, source: str) -> tuple[str, str]:
 
 
 def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: list[Source], settings: Settings) -> int:
+    """The run report and exit code of crawls of one source each (``archiver crawl``)."""
+    return finish_crawls(run_id, started, [(c, [s.name]) for c, s in zip(crawlers, sources, strict=True)], settings)
+
+
+def finish_crawls(run_id: str, started: datetime, crawls_run: list[tuple[Any, list[str]]], settings: Settings,
+                  notes: Callable[[dict[str, Any]], list[str]] | None = None) -> int:
+    """Print the summary, write the run report and return the exit code of crawls sharing one run id.
+
+    Each crawl comes with the names of the sources it was meant to archive (used when it did not start); a
+    crawl may hold several sources (``archiver fetch``). What a spider adds to its report (``report_extra``)
+    is carried into the run report; ``notes`` turns the report into lines printed after the summary."""
     rows: list[SourceSummary] = []
     outcomes: dict[str, str] = {}
     reasons: dict[str, str] = {}
@@ -154,12 +170,14 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
     storage_errors: list[dict[str, str]] = []
     leftovers: list[dict[str, Any]] = []
     accounting: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
     crawls = []
-    for crawler, source in zip(crawlers, sources, strict=True):
+    for crawler, planned in crawls_run:
         if getattr(crawler, "spider", None) is None or not crawler.spider.sources:
-            outcomes[source.name] = "failed"
-            reasons[source.name] = "the crawl did not start (see the log)"
-            rows.append(SourceSummary(source.name, finish_reason="not started"))
+            for name in planned:
+                outcomes[name] = "failed"
+                reasons[name] = "the crawl did not start (see the log)"
+                rows.append(SourceSummary(name, finish_reason="not started"))
             continue
         report = crawl_report(crawler)
         rows += report["rows"]
@@ -167,8 +185,11 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
         storage_errors += report["storage_errors"]
         leftovers += report["leftovers"]
         accounting.update(report["accounting"])
-        outcomes[source.name], reasons[source.name] = source_outcome(crawler, source.name)
-        crawls.append({"source": source.name, "finish_reason": report["finish_reason"], "stats": report["stats"]})
+        names = [source.name for source in crawler.spider.sources]
+        for name in names:
+            outcomes[name], reasons[name] = source_outcome(crawler, name)
+        extra.update({key: value for key, value in report.items() if key not in CRAWL_REPORT_KEYS})
+        crawls.append({"source": ", ".join(names), "finish_reason": report["finish_reason"], "stats": report["stats"]})
     values = set(outcomes.values())
     code = (EXIT_FAILED if "failed" in values else EXIT_INTERRUPTED if "interrupted" in values
             else EXIT_LOCKED if "locked" in values else EXIT_OK)
@@ -187,9 +208,12 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
         "leftovers": leftovers,
         "accounting": accounting,
         "crawls": crawls,
+        **extra,
     }
     path = runs_dir(settings) / f"{run_id}.json"
     print(format_summary(rows, storage_errors))
+    for line in notes(report) if notes else ():
+        print(line)
     for name, outcome in sorted(outcomes.items()):
         if outcome != "ok":
             print(f"{name}: {outcome} ({reasons[name]})", file=sys.stderr)

@@ -15,6 +15,7 @@ import os
 import sqlite3
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -240,8 +241,8 @@ def crawl_report(crawler: Any) -> dict[str, Any]:
         "run_id": spider.run_id,
         "spider": spider.name,
         "archive_dir": str(spider.archive_dir),
-        "started_at": stats.get("start_time"),
-        "finished_at": stats.get("finish_time"),
+        "started_at": iso_seconds(stats.get("start_time")),
+        "finished_at": iso_seconds(stats.get("finish_time")),
         "finish_reason": stats.get("finish_reason"),
         "outcomes": {name: source_outcome(stats, name)[0] for name in names},
         "outcome_reasons": {name: why for name in names if (why := source_outcome(stats, name)[1])},
@@ -251,7 +252,15 @@ def crawl_report(crawler: Any) -> dict[str, Any]:
         "leftovers": getattr(spider, "salvage_report", []),
         "accounting": {s.name: account(stats, s.name).as_dict() for s in spider.sources},
         "stats": {k: v for k, v in stats.items() if not isinstance(v, dict)},
+        # what a spider adds of its own (``urls``: the input's identity and the ad-hoc sources)
+        **(spider.report_extra() if callable(getattr(spider, "report_extra", None)) else {}),
     }
+
+
+def iso_seconds(moment: Any) -> Any:
+    """A crawl's start or finish time as ISO 8601 to the second (as ``archiver crawl`` writes its own), so
+    every report's times sort and print alike."""
+    return moment.isoformat(timespec="seconds") if isinstance(moment, datetime) else moment
 
 
 def report_json(report: dict[str, Any]) -> dict[str, Any]:

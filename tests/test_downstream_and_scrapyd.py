@@ -80,7 +80,7 @@ def test_deploy_to_scrapyd_and_schedule_the_demo_crawl(scrapyd: tuple[str, Path]
     deploy = subprocess.run([str(BIN / "scrapyd-deploy"), "scrapydtest"], cwd=REPO, capture_output=True, text=True,
                             env={**os.environ, "HOME": str(home)}, timeout=180)
     assert deploy.returncode == 0, deploy.stderr[-3000:]
-    assert sorted(http_json(url + "listspiders.json?project=archiver")["spiders"]) == ["embassy", "news"]
+    assert sorted(http_json(url + "listspiders.json?project=archiver")["spiders"]) == ["embassy", "news", "urls"]
     server, base = start_server(["-m", "archiver.cli", "serve-demo"])
     try:
         job = http_json(url + "schedule.json", [

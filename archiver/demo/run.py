@@ -16,6 +16,7 @@ from pathlib import Path
 from scrapy.settings import Settings
 
 from archiver.paths import data_dir
+from archiver.reports import demo_commands, demo_folders
 from archiver.sources import Source, load_registry
 from archiver.summary import SourceSummary, format_summary, source_outcome, summarise
 
@@ -52,8 +53,9 @@ def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
     archive = (archive or data / "demo-archive").resolve()
     settings = demo_settings(verbose)
     # The demo keeps its own index beside its archive, so demo runs never mark real pages as archived.
-    settings.set("ARCHIVER_STATE_DIR", str(archive.parent / f"{archive.name}-state"), priority="cmdline")
-    settings.set("ARCHIVER_RUNS_DIR", str(archive.parent / f"{archive.name}-runs"), priority="cmdline")
+    state, runs = demo_folders(archive)
+    settings.set("ARCHIVER_STATE_DIR", str(state), priority="cmdline")
+    settings.set("ARCHIVER_RUNS_DIR", str(runs), priority="cmdline")
     process = AsyncCrawlerProcess(settings)
     bases: dict[str, str] = {}
     listeners = []
@@ -88,12 +90,17 @@ def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
     print(f"archive written under {archive}")
     print(f"manifest: {archive / 'manifest.jsonl'}")
     print(format_summary(rows))
+    # The demo keeps its own state and reports (never mixed with a real archive's): say how to look at them.
+    print("see it again with:")
+    for command in demo_commands(archive):
+        print(f"  {command}")
     for failure in failures:
         print(failure, file=sys.stderr)
     return 1 if failures else 0
 
 
-def serve_forever(port: int = 0, delay: float = 0.0, root: Path | None = None, host: str = DEMO_HOST) -> int:
+def serve_forever(port: int = 0, delay: float = 0.0, root: Path | None = None, host: str = DEMO_HOST,
+                  access_log: Path | None = None) -> int:
     """Serve one demo site (by host) until interrupted; print its base URL first."""
     from twisted.internet import reactor
 
@@ -102,7 +109,8 @@ def serve_forever(port: int = 0, delay: float = 0.0, root: Path | None = None, h
     logging.basicConfig(level=logging.WARNING)
     registry = {s.host: s for s in load_registry().values()}
     mirrors = registry[host].mirrors if host in registry else ()
-    _, base = listen(root or data_dir() / "demo" / host, host=host, mirrors=mirrors, port=port, delay=delay)
+    _, base = listen(root or data_dir() / "demo" / host, host=host, mirrors=mirrors, port=port, delay=delay,
+                     access_log=access_log)
     print(base, flush=True)
     reactor.run()  # type: ignore[attr-defined]
     return 0

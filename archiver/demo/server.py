@@ -103,13 +103,18 @@ class DemoSite(resource.Resource):
 
 
 def listen(
-    root: Path, *, host: str = "la.usembassy.gov", mirrors: tuple[str, ...] = (), port: int = 0, delay: float = 0.0
+    root: Path, *, host: str = "la.usembassy.gov", mirrors: tuple[str, ...] = (), port: int = 0, delay: float = 0.0,
+    access_log: Path | None = None,
 ) -> tuple[Any, str]:
-    """Start serving one site on 127.0.0.1 in the running reactor; returns the listening port and base URL."""
+    """Start serving one site on 127.0.0.1 in the running reactor; returns the listening port and base URL.
+
+    ``access_log``: Twisted's own access log (one combined-format line per request, written as each response
+    ends), so a test can see which pages a run asked for and which it did not."""
     from twisted.internet import reactor
 
     site = DemoSite(root=root, host=host, mirrors=mirrors, delay=delay)
-    listening = reactor.listenTCP(port, server.Site(site), interface="127.0.0.1")  # type: ignore[attr-defined]
+    factory = server.Site(site, logPath=str(access_log) if access_log else None)
+    listening = reactor.listenTCP(port, factory, interface="127.0.0.1")  # type: ignore[attr-defined]
     number = listening.getHost().port
     base = f"http://127.0.0.1:{number}"
     site.serve_at(base, f"http://localhost:{number}")

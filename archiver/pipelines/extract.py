@@ -79,7 +79,8 @@ class ExtractPipeline:
         except Exception as exc:  # an extractor bug (or a dead worker) must cost one page, not the crawl
             raise outcomes.drop(self.crawler.stats, item, "extract_error", repr(exc)[:300]) from exc
         page_type = fields.pop("page_type", "unknown")
-        fields.pop("family", None)
+        # which rule family read the page (a registry entry's, or the one its host or markup shows)
+        outcomes.count(self.crawler.stats, source.name, "family", fields.pop("family", None) or "general")
         if page_type in NOT_ARTICLES:
             raise outcomes.drop(self.crawler.stats, item, "not_article", f"page type {page_type}")
         provenance = dict(fields.pop("provenance", {}))
@@ -88,18 +89,19 @@ class ExtractPipeline:
             url=item["url"],
             source=source.name,
             source_kind=source.kind,
-            country=source.country,
             fetched_at=item["fetched_at"],
             http_status=item["http_status"],
             run_id=spider.run_id,
         )
+        if source.country:  # an ad-hoc source (``archiver fetch``) has none: absent, never guessed
+            article["country"] = source.country
         for key, value in fields.items():
             if key in Article.fields and value not in (None, "", [], {}):
                 article[key] = value
         lastmod = (item.get("hints") or {}).get("sitemap_lastmod")
         if lastmod:
             article["sitemap_lastmod"] = lastmod
-        if "site_name" not in article:
+        if "site_name" not in article and source.site_name:
             article["site_name"] = source.site_name
             provenance["site_name"] = "registry"
         if "language" not in article and source.language:

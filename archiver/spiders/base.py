@@ -131,6 +131,11 @@ class ArchiveSpider(scrapy.Spider):
 
     source_kind: ClassVar[str]
     source_argument: ClassVar[str] = "source"
+    # Whether the spider needs its source argument (``urls`` finds each URL's source by its host instead).
+    source_required: ClassVar[bool] = True
+    # Whether a finished run discovers each of its sources whole (every post the site lists), so that what it
+    # did not see is known not to exist; ``urls`` fetches only the pages given and never says that.
+    covers_sources_whole: ClassVar[bool] = True
     # Article requests kept waiting in Scrapy's scheduler. Discovery may find 200,000 URLs at once; they wait
     # here as small ``Candidate`` tuples and become requests only as the scheduler drains.
     scheduler_high_water: ClassVar[int] = 64
@@ -150,7 +155,7 @@ class ArchiveSpider(scrapy.Spider):
     ):
         spec = kwargs.pop(self.source_argument, None)
         super().__init__(*args, **kwargs)
-        if not spec:
+        if not spec and self.source_required:
             raise SourceError(
                 f"name what to crawl: -a {self.source_argument}=NAME[,NAME...] or -a {self.source_argument}=all"
             )

@@ -30,6 +30,8 @@ def saw_everything(stats: dict[str, Any], source: str, spider: Any) -> bool:
         return False
     if getattr(spider, "since", None) or getattr(spider, "until", None) or getattr(spider, "limit", None):
         return False
+    if not getattr(spider, "covers_sources_whole", True):  # a fetch of a few URLs is not a run of the site
+        return False
     prefix = f"archiver/source/{source}/"
     if stats.get(prefix + "discovery/nothing_found") or stats.get(prefix + "storage_errors"):
         return False

@@ -1,0 +1,97 @@
+"""``archiver fetch URL... | --urls FILE``: archive exactly these pages, now, into the same archive.
+
+One Scrapy crawl of the ``urls`` spider (``archiver.spiders.urls``) with the project's settings, so robots.txt,
+politeness, retries, the pipelines, the index and the archive feeds are a crawl's; one run report, the same
+summary and the same exit codes as ``archiver crawl``. The input is read and every URL given its source before
+anything starts, so an unreadable file, an unknown ``--source`` or a malformed ``--base-url`` is a usage error
+(exit 2) and not a failed run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from archiver.sources import SourceError, load_registry
+
+EXIT_USAGE = 2
+
+
+def fetch_notes(report: dict[str, Any]) -> list[str]:
+    """Lines printed under the summary: what the input held, and the ad-hoc sources."""
+    lines = []
+    given = report.get("input") or {}
+    if given:
+        bad = given.get("bad") or {}
+        lines.append(f"input: {given.get('lines', 0)} line(s): {given.get('urls', 0)} URL(s), "
+                     f"{given.get('ignored', 0)} blank or comment, {sum(bad.values())} unusable"
+                     + (f" ({', '.join(f'{k}: {v}' for k, v in sorted(bad.items()))})" if bad else ""))
+        for entry in given.get("bad_lines", [])[:10]:
+            lines.append(f"  {entry['where']}: {entry['reason']}: {entry['text'][:100]!r}")
+    for name, adhoc in sorted((report.get("adhoc_sources") or {}).items()):
+        families = ", ".join(f"{k}: {v}" for k, v in sorted(adhoc.get("families", {}).items())) or "none read"
+        lines.append(f"ad-hoc source {name} ({adhoc.get('source_kind')}): {', '.join(adhoc.get('origins', []))}; "
+                     f"families {families}")
+    return lines
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    from scrapy.crawler import AsyncCrawlerProcess
+    from twisted.internet import task
+
+    from archiver.fetch_plan import parse_base_urls, plan_fetch
+    from archiver.runner import Progress, finish_crawls, project_settings
+    from archiver.spiders.base import new_run_id
+    from archiver.spiders.urls import UrlsSpider
+    from archiver.url_input import read_input
+
+    try:
+        base_urls = parse_base_urls(args.base_url or [])
+        lines = read_input(args.urls, args.urls_file)
+        plan = plan_fetch(lines, load_registry(), source=args.source, base_urls=base_urls)
+        overrides = dict(_setting(pair) for pair in args.set or [])
+    except (SourceError, ValueError) as exc:
+        print(f"archiver fetch: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not plan.sources:
+        print(f"archiver fetch: no URL to fetch: none of the {len(lines)} line(s) given is an http(s) URL",
+              file=sys.stderr)
+        for line, _ in plan.lines:
+            if not line.ignored:
+                print(f"  {line.where}: {line.reason}: {line.text[:100]!r}", file=sys.stderr)
+        return EXIT_USAGE
+    for name, value in (("ARCHIVER_STATE_DIR", args.state), ("ARCHIVER_RUNS_DIR", args.runs)):
+        if value:
+            overrides[name] = str(Path(value).resolve())
+    settings = project_settings(overrides)
+    process = AsyncCrawlerProcess(settings)
+    started = datetime.now(UTC)
+    run_id = new_run_id(started)
+    crawler = process.create_crawler(UrlsSpider)
+    arguments: dict[str, Any] = {"run_id": run_id, "url": list(args.urls or []), "refetch": args.refetch,
+                                 "base_url": base_urls}
+    if args.urls_file:
+        arguments["urls"] = str(Path(args.urls_file).resolve())
+    if args.source:
+        arguments["source"] = args.source
+    if args.archive:
+        arguments["archive"] = str(Path(args.archive).resolve())
+    process.crawl(crawler, **arguments)
+    progress = Progress([crawler], 1)
+    ticker = task.LoopingCall(progress.tick)
+    ticker.start(1.0 if progress.tty else 60.0, now=False)
+    process.start()
+    if ticker.running:
+        ticker.stop()
+    progress.finish()
+    return finish_crawls(run_id, started, [(crawler, [s.name for s in plan.sources])], settings, notes=fetch_notes)
+
+
+def _setting(pair: str) -> tuple[str, str]:
+    name, sep, value = pair.partition("=")
+    if not sep or not name:
+        raise ValueError(f"-s {pair!r}: give NAME=VALUE")
+    return name, value
