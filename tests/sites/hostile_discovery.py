@@ -17,6 +17,7 @@ mapping every case to its address, then serves until terminated.
 - ``canonical``: posts whose ``<link rel=canonical>`` claims another post, the home page, or another
   mission's host.
 
+- ``rss1``/``atom03``: no API and no sitemaps, only a feed in RSS 1.0 (RDF, ``dc:date``) or Atom 0.3.
 - ``big``: a sitemap of ``BIG`` posts that all answer 404 (discovery must not queue them all at once).
 
 ``POSTS`` says which posts each case must archive; the tests derive nothing from the code under test.
@@ -54,6 +55,8 @@ POSTS = {
     "badloc": ["river-talks-open"],
     "articles": ["river-talks-open", "fish-migration-study", "reading-room-hours", "field-trip-champasak"],
     "canonical": ["river-talks-open", "fish-migration-study", "reading-room-hours", "field-trip-champasak"],
+    "rss1": ["river-talks-open", "fish-migration-study"],
+    "atom03": ["reading-room-hours", "field-trip-champasak"],
 }
 LONG_SEGMENT = "x" * 2500
 BIG = 600
@@ -130,6 +133,16 @@ class HostileDiscovery(resource.Resource):
                          "/post-sitemap2.xml": urlset(posts[2:4])},
             "big": {"/sitemap_index.xml": index([f"{site}/post-sitemap.xml"]),
                     "/post-sitemap.xml": urlset([f"{site}/gone-{n}/" for n in range(BIG)])},
+            "rss1": {"/feed/": '<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+                               'xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+                               f'<channel rdf:about="{site}/feed/"><title>Embassy news</title><link>{site}/</link>'
+                               '</channel>' + "".join(f'<item rdf:about="{p}"><title>Post</title><link>{p}</link>'
+                                                      '<dc:date>2024-04-02T10:04:05+07:00</dc:date></item>'
+                                                      for p in posts) + "</rdf:RDF>"},
+            "atom03": {"/feed/": '<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#">'
+                                 '<title>Embassy news</title>' + "".join(
+                                     f'<entry><title>Post</title><link rel="alternate" href="{p}"/>'
+                                     '<issued>2024-04-02T10:04:05+07:00</issued></entry>' for p in posts) + "</feed>"},
             "empty": {"/sitemap_index.xml": index([f"{site}/post-sitemap.xml"]), "/post-sitemap.xml": urlset([]),
                       "/feed/": '<?xml version="1.0"?><rss version="2.0"><channel><title>Empty</title></channel></rss>'},
             "canonical": {"/sitemap_index.xml": index([f"{site}/post-sitemap.xml"]),
@@ -137,7 +150,8 @@ class HostileDiscovery(resource.Resource):
                                                        f"{site}/claims-other-mission/"])},
         }.get(case, {})
         if rest in documents:
-            ctype = "application/rss+xml; charset=utf-8" if rest == "/feed/" else XML
+            ctype = {"rss1": "application/rdf+xml", "atom03": "application/atom+xml"}.get(case, "application/rss+xml")
+            ctype = ctype + "; charset=utf-8" if rest == "/feed/" else XML
             return self.send(request, documents[rest], ctype)
         return self.send(request, "<!DOCTYPE html><html><head><title>Page not found</title></head>"
                                   "<body><h1>404</h1></body></html>", code=404)
