@@ -153,6 +153,7 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
     files: list[dict[str, Any]] = []
     storage_errors: list[dict[str, str]] = []
     leftovers: list[dict[str, Any]] = []
+    captures: dict[str, Any] = {}
     accounting: dict[str, Any] = {}
     crawls = []
     for crawler, source in zip(crawlers, sources, strict=True):
@@ -166,6 +167,11 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
         files += report["files"]
         storage_errors += report["storage_errors"]
         leftovers += report["leftovers"]
+        for key, value in report["captures"].items():
+            if isinstance(value, list):
+                captures.setdefault(key, []).extend(value)
+            else:
+                captures.setdefault(key, value)
         accounting.update(report["accounting"])
         outcomes[source.name], reasons[source.name] = source_outcome(crawler, source.name)
         crawls.append({"source": source.name, "finish_reason": report["finish_reason"], "stats": report["stats"]})
@@ -185,6 +191,7 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
         "files": files,
         "storage_errors": storage_errors,
         "leftovers": leftovers,
+        "captures": captures,
         "accounting": accounting,
         "crawls": crawls,
     }

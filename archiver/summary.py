@@ -226,8 +226,24 @@ def crawl_report(crawler: Any) -> dict[str, Any]:
         "files": ledger.files(set(names)),
         "storage_errors": ledger.failure_report(set(names)),
         "leftovers": getattr(spider, "salvage_report", []),
+        "captures": captures_report(crawler, set(names)),
         "accounting": {s.name: account(stats, s.name).as_dict() for s in spider.sources},
         "stats": {k: v for k, v in stats.items() if not isinstance(v, dict)},
+    }
+
+
+def captures_report(crawler: Any, sources: set[str]) -> dict[str, Any]:
+    """The captures part of a crawl's report: where they are, the WARCs finalised (their manifest lines), the
+    capture files of killed runs finished before the crawl, and whether capturing was on. A WARC that failed is
+    among the report's ``storage_errors`` (``"store": "captures"``)."""
+    from archiver.captures.paths import captures_root
+
+    ledger = ledger_for(crawler)
+    return {
+        "enabled": crawler.settings.getbool("ARCHIVER_CAPTURE", True),
+        "root": str(captures_root(crawler.settings, getattr(crawler.spider, "archive_dir", None))),
+        "files": ledger.warc_files(sources),
+        "leftovers": [e for e in ledger.warc_leftovers if e.get("source") in sources],
     }
 
 

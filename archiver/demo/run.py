@@ -15,6 +15,7 @@ from pathlib import Path
 
 from scrapy.settings import Settings
 
+from archiver.archive.ledger import ledger_for
 from archiver.paths import data_dir
 from archiver.sources import Source, load_registry
 from archiver.summary import SourceSummary, format_summary, summarise
@@ -54,6 +55,8 @@ def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
     # The demo keeps its own index beside its archive, so demo runs never mark real pages as archived.
     settings.set("ARCHIVER_STATE_DIR", str(archive.parent / f"{archive.name}-state"), priority="cmdline")
     settings.set("ARCHIVER_RUNS_DIR", str(archive.parent / f"{archive.name}-runs"), priority="cmdline")
+    captures = archive.parent / f"{archive.name}-captures"  # every exchange of the demo, as WARC files
+    settings.set("ARCHIVER_CAPTURES_DIR", str(captures), priority="cmdline")
     process = AsyncCrawlerProcess(settings)
     bases: dict[str, str] = {}
     listeners = []
@@ -83,6 +86,11 @@ def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
         print(f"run {spider.run_id} ({spider.name} {', '.join(s.name for s in spider.sources)})")
     print(f"archive written under {archive}")
     print(f"manifest: {archive / 'manifest.jsonl'}")
+    warcs = [entry for crawler in crawlers for entry in ledger_for(crawler).warcs]
+    if settings.getbool("ARCHIVER_CAPTURE", True):
+        exchanges = sum(crawler.stats.get_value("archiver/captures/exchanges", 0) for crawler in crawlers)
+        print(f"captures written under {captures}: {exchanges} HTTP exchanges in {len(warcs)} WARC file(s), "
+              f"manifest {captures / 'manifest.jsonl'}")
     print(format_summary(rows))
     stored = not any(r.not_stored or r.storage_errors for r in rows)
     return 0 if finished and stored and all(r.archived or r.unchanged for r in rows) else 1
