@@ -135,7 +135,8 @@ def format_summary(rows: list[SourceSummary], storage_errors: list[dict[str, str
                          f"were not stored; {row.storage_errors} part(s) failed")
     shown = (storage_errors or [])[:10]
     for failure in shown:
-        lines.append(f"  {failure['source']}: {failure['part']}: {failure['stage']} failed: {failure['error']}")
+        what = "capture file " if failure.get("store") == "captures" else ""
+        lines.append(f"  {failure['source']}: {what}{failure['part']}: {failure['stage']} failed: {failure['error']}")
     if storage_errors and len(storage_errors) > len(shown):
         lines.append(f"  ... {len(storage_errors) - len(shown)} more in the run report (storage_errors)")
     return "\n".join(lines)
