@@ -89,7 +89,15 @@ class ArchiveLedger:
         return [dict(e) for e in self.warcs if sources is None or e.get("source") in sources]
 
     def failure_report(self, sources: set[str] | None = None) -> list[dict[str, str]]:
-        return [asdict(f) for f in self.failures if sources is None or f.source in sources]
+        """The failures as report entries; a capture file's carries ``"store": "captures"``."""
+        return [_failure_entry(f) for f in self.failures if sources is None or f.source in sources]
+
+
+def _failure_entry(failure: StorageFailure) -> dict[str, str]:
+    entry = asdict(failure)
+    if entry["store"] == "archive":  # an archive part's entry keeps the shape it always had
+        del entry["store"]
+    return entry
 
 
 _LEDGERS: WeakKeyDictionary[Any, ArchiveLedger] = WeakKeyDictionary()
