@@ -1,6 +1,6 @@
 """Reading WARCs without the code under test: a plain gzip-member reader, a pointer reader, and the checks
 every WARC a test writes must pass (the real ``warcio check`` command, warcio's reader, the manifest, the CDXJ
-beside each file)."""
+beside each file, which must be what the real ``cdxj-indexer`` command makes of the WARC)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archiver.archive.manifest import read_manifest
 
 WARCIO = str(Path(sys.executable).parent / "warcio")
+CDXJ_INDEXER = str(Path(sys.executable).parent / "cdxj-indexer")
 
 
 @dataclass
@@ -113,7 +114,11 @@ def check_warcs(root: Path, sources: set[str]) -> list[Path]:
         with warc.open("rb") as stream:
             read = [(r.rec_type, r.rec_headers.get_header("WARC-Record-ID")) for r in ArchiveIterator(stream)]
         assert read == [(r.type, r.headers["WARC-Record-ID"]) for r in records]
-        lines = (root / entry["cdxj"]).read_text("utf-8").splitlines()
+        ours = (root / entry["cdxj"]).read_text("utf-8")
+        theirs = subprocess.run([CDXJ_INDEXER, "--sort", "--dir-root", str(root), str(warc)], capture_output=True,
+                                text=True, check=True).stdout
+        assert ours == theirs, f"{entry['cdxj']} differs from what cdxj-indexer makes of {entry['path']}"
+        lines = ours.splitlines()
         indexed = [r for r in records if r.type in ("response", "revisit")]
         assert len(lines) == len(indexed)
         by_offset = {r.offset: r for r in records}

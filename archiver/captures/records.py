@@ -26,7 +26,7 @@ from warcio.warcwriter import WARCWriter
 from archiver.captures.exchange import Exchange
 
 WARC_VERSION = "WARC/1.1"
-GZIP_LEVEL = 6
+GZIP_LEVEL = 1
 
 
 def payload_digest(payload: bytes) -> str:
@@ -65,7 +65,7 @@ class ExactHttpHeaders(StatusAndHeaders):
         self.headers_buff = self.raw
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Original:
     """An earlier full response record of a payload, which a revisit points at."""
 

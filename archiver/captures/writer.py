@@ -33,9 +33,9 @@ from archiver import outcomes
 from archiver.archive.ledger import StorageFailure, ledger_for
 from archiver.captures.exchange import DISCONNECT, UNSPECIFIED, Exchange
 from archiver.captures.paths import partition, temp_for, warc_name
-from archiver.captures.records import Original, RecordMaker, payload_digest
+from archiver.captures.records import RecordMaker, payload_digest
 from archiver.captures.revisits import RevisitFinder
-from archiver.captures.warcfile import CaptureFailed, WarcFile, finalise_warc
+from archiver.captures.warcfile import CaptureFailed, IndexEntry, WarcFile, finalise_warc, media_type
 from archiver.middlewares.content_coding import (
     GZIP_MAGIC,
     CorruptContentCoding,
@@ -271,14 +271,17 @@ class CaptureWriter:
             return None
         offset = offsets[-2]
         warc.indexable += 1
+        whole = original is None and not truncated and bool(exchange.payload)
+        entry = IndexEntry(exchange.url, made.date, "warc/revisit" if original is not None else
+                           media_type(exchange.response_head), str(exchange.status), digest, offset,
+                           len(made.response), made.response_id, whole)
+        warc.index.append(entry)
         pointer: dict[str, Any] = {"warc": warc.path, "offset": offset, "length": len(made.response),
                                    "digest": digest}
         if original is not None:
             pointer["refers_to"] = {"warc": original.warc, "offset": original.offset, "length": original.length}
-        elif not truncated and exchange.payload:
-            kept = Original(exchange.url, digest, warc.path, offset, len(made.response), made.response_id, made.date)
-            warc.originals.append(kept)
-            self._finder.add(kept)
+        elif whole:
+            self._finder.add(entry.as_original(warc.path))
         if warc.size >= self.max_bytes:  # full: the next exchange of this source opens the next file
             self._rotate(files)
         return Captured(pointer, sum(len(m) for m in members), original is not None, truncated)
@@ -318,8 +321,9 @@ class CaptureWriter:
         """Finaliser thread: finalise one closed file, queue the outcome for the reactor."""
         try:
             entry = finalise_warc(warc.temp, warc.final, root=warc.root, records=warc.records,
-                                  indexable=warc.indexable, originals=warc.originals, run_id=self.run_id,
-                                  source=source, started_at=warc.started_at, index=self.index)
+                                  indexable=warc.indexable, run_id=self.run_id,
+                                  source=source, started_at=warc.started_at, index=self.index, size=warc.size,
+                                  entries=warc.index)
         except CaptureFailed as failed:
             self._reports.failures.append(StorageFailure(source=source, part=warc.path, stage=failed.stage,
                                                          error=failed.detail, store="captures"))
