@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 # Set on a request whose crawl wants short reads to fail, while the downloader is asked to return them.
 _FAIL_ON_DATALOSS = "archiver_fail_on_dataloss"
+_HTTP = ("http://", "https://")  # data: and file: URLs are no HTTP exchange
 
 
 class CaptureMiddleware:
@@ -86,6 +87,8 @@ class CaptureMiddleware:
 
     def process_request(self, request: Request) -> None:
         request.meta.pop(CAPTURE_META, None)
+        if not self.writer.ready or not request.url.startswith(_HTTP):
+            return
         if request.meta.get(_FAIL_ON_DATALOSS) or request.meta.get("download_fail_on_dataloss",
                                                                    self.fail_on_dataloss):
             request.meta[_FAIL_ON_DATALOSS] = True
@@ -93,16 +96,25 @@ class CaptureMiddleware:
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
         cut_short = "dataloss" in response.flags
-        if self.writer.ready and "cached" not in response.flags:
+        if self.writer.ready and "cached" not in response.flags and request.url.startswith(_HTTP):
             source = self.source_of(request)
             if source is not None:
-                pointer = await self.writer.capture(source, exchange_of(request, response, self._started(request),
-                                                                        cut_short=cut_short))
+                pointer = await self._capture(source, request, response, cut_short)
                 if pointer is not None:
                     request.meta[CAPTURE_META] = pointer
         if cut_short and request.meta.get(_FAIL_ON_DATALOSS):
             return await self._fail_as_dataloss(request, response)
         return response
+
+    async def _capture(self, source: str, request: Request, response: Response, cut_short: bool
+                       ) -> dict[str, Any] | None:
+        try:
+            exchange = exchange_of(request, response, self._started(request), cut_short=cut_short)
+        except Exception as exc:  # a bug of ours costs the capture, said and counted, never the page
+            logger.exception("%s: could not rebuild the exchange of %s", source, request.url)
+            self.writer.lost(source, request.url, exc)
+            return None
+        return await self.writer.capture(source, exchange)
 
     def _started(self, request: Request) -> datetime:
         """When the request went out: now, less the time the download took."""

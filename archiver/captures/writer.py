@@ -182,12 +182,18 @@ class CaptureWriter:
             captured = await loop.run_in_executor(self._thread, self._capture, source, exchange)
         except Exception as exc:  # a bug of ours: the exchange is lost to the captures, and that is said
             logger.exception("%s: could not capture %s", source, exchange.url)
-            self._reports.failures.append(StorageFailure(source=source, part=exchange.url, stage="capture",
-                                                         error=f"{type(exc).__name__}: {exc}", store="captures"))
-            captured = None
+            self.lost(source, exchange.url, exc)
+            return None
         self.counted(source, captured)
         self.report()
         return captured.pointer if captured is not None else None
+
+    def lost(self, source: str, url: str, exc: BaseException) -> None:
+        """An exchange our own code failed to capture: a storage fault of the source, like a lost record."""
+        self._reports.failures.append(StorageFailure(source=source, part=url, stage="capture",
+                                                     error=f"{type(exc).__name__}: {exc}", store="captures"))
+        self.counted(source, None)
+        self.report()
 
     async def close(self) -> None:
         """Finalise every open file and wait for every finalisation (the crawl is closing)."""
