@@ -13,6 +13,9 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import re
+import shutil
+import subprocess
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +23,10 @@ from typing import Any
 
 import pytest
 
+from archiver.archive.manifest import read_manifest
 from archiver.settings import ARCHIVER_VERSION, USER_AGENT
 
-from .conftest import read_archive, run_crawl, start_server, stop_server
+from .conftest import REPO, crawl_command, read_archive, run_crawl, start_server, stop_server
 from .sites import capture_site
 from .warcs import Record, check_warcs, listed_warcs, read_pointer, sha1_digest, warc_records
 
@@ -267,3 +271,80 @@ def test_no_captures_when_capturing_is_off(tmp_path: Path) -> None:
     records = read_archive(tmp_path / "archive")
     assert len(records) == 6
     assert all("capture" not in r and r["extractor"] == ARCHIVER_VERSION for r in records)
+
+
+# -- the order of durability, seen in the system calls ---------------------------------------------------------
+
+_CALL = re.compile(r"^(?P<tid>\d+)\s+(?P<name>\w+)\((?P<args>.*?)(?:\)\s+=\s+(?P<ret>-?\d+).*| <unfinished \.\.\.>)$")
+_RESUMED = re.compile(r"^(?P<tid>\d+)\s+<\.\.\. (?P<name>\w+) resumed>(?P<args>.*?)\)\s+=\s+(?P<ret>-?\d+).*$")
+_FD_PATH = re.compile(r"^\d+<(?P<path>[^>]+)>")
+_LINK = re.compile(r'^"(?P<old>[^"]+)", "(?P<new>[^"]+)"')
+
+
+def durable_when_linked(trace: str) -> dict[str, dict[str, int]]:
+    """From an ``strace -f -y`` log of writes, fsyncs and links: for each archive part linked into place, how
+    many bytes of each hidden WARC had been fsynced (an fsync that returned) by then."""
+    written: dict[str, int] = {}
+    durable: dict[str, int] = {}
+    started: dict[str, tuple[str, str]] = {}  # tid -> (call, args) of a call not finished yet
+    syncing: dict[str, tuple[str, int]] = {}  # tid -> (WARC, bytes written when its fsync began)
+    linked: dict[str, dict[str, int]] = {}
+    for line in trace.splitlines():
+        if (resumed := _RESUMED.match(line)) is not None:
+            name, tid, ret = resumed["name"], resumed["tid"], int(resumed["ret"])
+            args = started.pop(tid, (name, ""))[1] + resumed["args"]
+        elif (call := _CALL.match(line)) is not None:
+            name, tid, args = call["name"], call["tid"], call["args"]
+            if call["ret"] is None:
+                started[tid] = (name, args)
+                if name == "fsync" and (fd := _FD_PATH.match(args)) and ".warc.gz." in fd["path"]:
+                    syncing[tid] = (fd["path"], written.get(fd["path"], 0))
+                continue
+            ret = int(call["ret"])
+            if name == "fsync" and (fd := _FD_PATH.match(args)) and ".warc.gz." in fd["path"]:
+                syncing[tid] = (fd["path"], written.get(fd["path"], 0))
+        else:
+            continue
+        fd = _FD_PATH.match(args)
+        if name == "write" and fd and fd["path"].endswith(".part") and ".warc.gz." in fd["path"] and ret > 0:
+            written[fd["path"]] = written.get(fd["path"], 0) + ret
+        elif name == "fsync" and tid in syncing:
+            path, size = syncing.pop(tid)
+            if ret == 0:
+                durable[path] = max(durable.get(path, 0), size)
+        elif name in ("link", "linkat") and ret == 0 and (pair := _LINK.search(args)) and pair["new"].endswith(
+                ".jsonl.gz"):
+            linked[pair["new"]] = dict(durable)
+    return linked
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+def test_a_part_is_linked_only_after_the_captures_its_records_point_at_are_fsynced(tmp_path: Path) -> None:
+    """The order that makes pointers safe against a power cut, watched in the system calls: every archive part
+    is linked into place after an fsync of the WARC that covered the bytes each of its records points at."""
+    (tmp_path / "data" / "sources").mkdir(parents=True)
+    (tmp_path / "data" / "sources" / "notices.toml").write_text(REGISTRY, "utf-8")
+    archive, root, trace = tmp_path / "archive", tmp_path / "captures", tmp_path / "trace.txt"
+    server, base = start_server(["-m", "tests.sites.capture_site"])
+    try:
+        command = crawl_command("news", archive, tmp_path / "runs", "-a", f"source={SOURCE}", "-a",
+                                f"base_url={base}", "-s", f"ARCHIVER_DATA_DIR={tmp_path / 'data'}", *QUICK_RETRIES,
+                                "-s", f"ARCHIVER_CAPTURES_DIR={root}", "-s", "ARCHIVER_BATCH_ITEMS=2",
+                                "-s", "ARCHIVER_EXTRACT_PROCESSES=0")
+        traced = subprocess.run(["strace", "-f", "-qq", "-y", "-e", "trace=write,fsync,link,linkat", "-o",
+                                 str(trace), *command], cwd=REPO, capture_output=True, text=True, timeout=300)
+    finally:
+        stop_server(server)
+    if traced.returncode != 0 and "ptrace" in traced.stderr:
+        pytest.skip(f"strace cannot trace here: {traced.stderr.strip()[:200]}")
+    assert traced.returncode == 0, traced.stderr[-3000:]
+    linked = durable_when_linked(trace.read_text("utf-8", "replace"))
+    parts = read_manifest(archive)
+    assert len(parts) == 3  # six records, two per part
+    for entry in parts:
+        durable = linked[str(archive / entry["path"])]
+        for line in gzip.decompress((archive / entry["path"]).read_bytes()).decode("utf-8").splitlines():
+            pointer = json.loads(line)["capture"]
+            hidden = [path for path in durable if Path(path).name.startswith(f".{Path(pointer['warc']).name}.")]
+            assert hidden, f"{entry['path']} was linked before any fsync of {pointer['warc']}"
+            assert durable[hidden[0]] >= pointer["offset"] + pointer["length"], (entry["path"], pointer)
