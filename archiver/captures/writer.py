@@ -75,7 +75,6 @@ class Captured:
     """What capturing one exchange did (reported on the reactor thread)."""
 
     pointer: dict[str, Any] | None = None
-    stored: int = 0  # bytes appended
     revisit: bool = False
     truncated: str | None = None
 
@@ -290,7 +289,7 @@ class CaptureWriter:
             self._finder.add(entry.as_original(warc.path))
         if warc.size >= self.max_bytes:  # full: the next exchange of this source opens the next file
             self._rotate(files)
-        return Captured(pointer, sum(len(m) for m in members), original is not None, truncated)
+        return Captured(pointer, original is not None, truncated)
 
     def _new_file(self, files: _SourceFiles) -> WarcFile | None:
         assert self.root is not None and self.day is not None
