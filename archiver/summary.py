@@ -87,6 +87,9 @@ def source_outcome(stats: dict[str, Any], source: str) -> tuple[str, str]:
         return "locked", "another run holds the source's lock"
     not_stored = stats.get(source_key(source, "not_stored"))
     if stats.get(source_key(source, "storage_errors")) or not_stored:
+        if not not_stored and stats.get(source_key(source, "storage_errors")) == stats.get(
+                source_key(source, "captures", "storage_errors")):
+            return "failed", "a capture file could not be stored: see storage_errors"
         return "failed", f"the archive could not store {not_stored or 'some'} record(s): see storage_errors"
     if reason == "finished":
         if stats.get(source_key(source, "discovery", "nothing_found")):

@@ -151,6 +151,7 @@ def test_a_full_captures_disk_fails_the_source_and_the_next_run_salvages(tmp_pat
         (path,) = runs.glob("*.json")
         report = json.loads(path.read_text("utf-8"))
         assert report["outcomes"] == {"la": "failed"}
+        assert report["outcome_reasons"] == {"la": "a capture file could not be stored: see storage_errors"}
         failures = [f for f in report["storage_errors"] if f.get("store") == "captures"]
         assert failures and all("No space left on device" in f["error"] for f in failures), failures
         assert report["captures"]["files"] == []  # nothing could be finalised on the full disk

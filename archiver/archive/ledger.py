@@ -71,6 +71,8 @@ class ArchiveLedger:
                          failure.source, failure.part, failure.stage, failure.error)
         if self.stats is not None:
             outcomes.count(self.stats, failure.source, "storage_errors")
+            if failure.store == "captures":
+                outcomes.count(self.stats, failure.source, "captures", "storage_errors")
 
     def settle(self, sources: list[str]) -> None:
         """Set ``not_stored`` for each source whose handed records are not all archived (idempotent)."""
