@@ -338,6 +338,7 @@ def test_a_part_is_linked_only_after_the_captures_its_records_point_at_are_fsync
     if traced.returncode != 0 and "ptrace" in traced.stderr:
         pytest.skip(f"strace cannot trace here: {traced.stderr.strip()[:200]}")
     assert traced.returncode == 0, traced.stderr[-3000:]
+    check_warcs(root, {SOURCE})
     linked = durable_when_linked(trace.read_text("utf-8", "replace"))
     parts = read_manifest(archive)
     assert len(parts) == 3  # six records, two per part
