@@ -74,7 +74,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         print(f"archiver crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
     overrides = dict(pair.split("=", 1) for pair in args.set or [])
-    for name, value in (("ARCHIVER_STATE_DIR", args.state), ("ARCHIVER_RUNS_DIR", args.runs)):
+    for name, value in (("ARCHIVER_STATE_DIR", args.state), ("ARCHIVER_RUNS_DIR", args.runs),
+                        ("ARCHIVER_CAPTURES_DIR", args.captures)):
         if value:
             overrides[name] = str(Path(value).resolve())
     base_urls = dict(pair.split("=", 1) for pair in args.base_url or [])
@@ -141,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--archive", help="archive folder (default: data/archive)")
     p.add_argument("--state", help="state folder: index and locks (default: data/state)")
     p.add_argument("--runs", help="run reports folder (default: data/runs)")
+    p.add_argument("--captures", help="captures folder, the WARCs of every fetch (default: data/captures, or "
+                                      "<archive>-captures beside an --archive)")
     p.add_argument("--parallel", type=int, default=4, help="sources crawled at the same time (default 4)")
     p.add_argument("--base-url", action="append", metavar="SOURCE=URL",
                    help="fetch SOURCE from another address (a mirror, a local copy)")

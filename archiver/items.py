@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import scrapy
 
-SCHEMA_VERSION = 1
+# 2: records gain ``capture`` (where the response they were made from is kept) and ``extractor`` (the archiver
+# version that made them). Version 1 records, without either, stay valid.
+SCHEMA_VERSION = 2
 
 
 class Page(scrapy.Item):
@@ -24,6 +26,7 @@ class Page(scrapy.Item):
     encoding = scrapy.Field()
     discovered_via = scrapy.Field()
     hints = scrapy.Field()
+    capture = scrapy.Field()  # the response's capture pointer (``archiver.captures``), when captures are on
 
 
 class Article(scrapy.Item):
@@ -56,3 +59,5 @@ class Article(scrapy.Item):
     http_status = scrapy.Field()
     run_id = scrapy.Field()
     provenance = scrapy.Field()
+    capture = scrapy.Field()
+    extractor = scrapy.Field()

@@ -169,6 +169,7 @@ def finish_crawls(run_id: str, started: datetime, crawls_run: list[tuple[Any, li
     files: list[dict[str, Any]] = []
     storage_errors: list[dict[str, str]] = []
     leftovers: list[dict[str, Any]] = []
+    captures: dict[str, Any] = {}
     accounting: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     crawls = []
@@ -184,6 +185,11 @@ def finish_crawls(run_id: str, started: datetime, crawls_run: list[tuple[Any, li
         files += report["files"]
         storage_errors += report["storage_errors"]
         leftovers += report["leftovers"]
+        for key, value in report["captures"].items():
+            if isinstance(value, list):
+                captures.setdefault(key, []).extend(value)
+            else:
+                captures.setdefault(key, value)
         accounting.update(report["accounting"])
         names = [source.name for source in crawler.spider.sources]
         for name in names:
@@ -206,6 +212,7 @@ def finish_crawls(run_id: str, started: datetime, crawls_run: list[tuple[Any, li
         "files": files,
         "storage_errors": storage_errors,
         "leftovers": leftovers,
+        "captures": captures,
         "accounting": accounting,
         "crawls": crawls,
         **extra,

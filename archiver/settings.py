@@ -55,6 +55,9 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.middlewares.SiteRedirectMiddleware": 600,
     # Sees the body as sent, before HttpCompressionMiddleware (590) decodes it leniently: a cut stream fails.
     "archiver.middlewares.CompleteContentCodingMiddleware": 595,
+    # Next to the downloader: every attempt (3xx, 404, 429, bot checks, robots.txt) kept as WARC records, the
+    # body as sent, before anything above turns it into a retry, a redirect or a decoded body.
+    "archiver.captures.middleware.CaptureMiddleware": 950,
 }
 
 # Let non-2xx responses reach the spider's errback path through HttpError, where they are logged and counted.
@@ -108,6 +111,13 @@ ARCHIVER_WP_REST_PER_PAGE = 100
 ARCHIVER_WP_REST_INCREMENTAL = True
 # Pages shorter than this many words are not articles (cookie notices, redirect stubs, empty templates).
 ARCHIVER_MIN_WORDS = 20
+
+# Captures: every HTTP exchange kept as WARC/1.1 records (archiver.captures). Root: this folder, else
+# <data dir>/captures beside the default archive, or <archive>-captures beside an archive given explicitly.
+ARCHIVER_CAPTURE = True
+ARCHIVER_CAPTURES_DIR = None
+# A capture file is finalised and the next one begun once it reaches this size (1 GB).
+ARCHIVER_WARC_MAX_BYTES = 1_000_000_000
 
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

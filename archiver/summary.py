@@ -91,6 +91,9 @@ def source_outcome(stats: dict[str, Any], source: str) -> tuple[str, str]:
         return "locked", "another run holds the source's lock"
     not_stored = stats.get(source_key(source, "not_stored"))
     if stats.get(source_key(source, "storage_errors")) or not_stored:
+        if not not_stored and stats.get(source_key(source, "storage_errors")) == stats.get(
+                source_key(source, "captures", "storage_errors")):
+            return "failed", "a capture file could not be stored: see storage_errors"
         return "failed", f"the archive could not store {not_stored or 'some'} record(s): see storage_errors"
     if reason == "finished":
         if stats.get(source_key(source, "discovery", "nothing_found")):
@@ -139,7 +142,8 @@ def format_summary(rows: list[SourceSummary], storage_errors: list[dict[str, str
                          f"were not stored; {row.storage_errors} part(s) failed")
     shown = (storage_errors or [])[:10]
     for failure in shown:
-        lines.append(f"  {failure['source']}: {failure['part']}: {failure['stage']} failed: {failure['error']}")
+        what = "capture file " if failure.get("store") == "captures" else ""
+        lines.append(f"  {failure['source']}: {what}{failure['part']}: {failure['stage']} failed: {failure['error']}")
     if storage_errors and len(storage_errors) > len(shown):
         lines.append(f"  ... {len(storage_errors) - len(shown)} more in the run report (storage_errors)")
     return "\n".join(lines)
@@ -250,6 +254,7 @@ def crawl_report(crawler: Any) -> dict[str, Any]:
         "files": ledger.files(set(names)),
         "storage_errors": ledger.failure_report(set(names)),
         "leftovers": getattr(spider, "salvage_report", []),
+        "captures": captures_report(crawler, set(names)),
         "accounting": {s.name: account(stats, s.name).as_dict() for s in spider.sources},
         "stats": {k: v for k, v in stats.items() if not isinstance(v, dict)},
         # what a spider adds of its own (``urls``: the input's identity and the ad-hoc sources)
@@ -261,6 +266,21 @@ def iso_seconds(moment: Any) -> Any:
     """A crawl's start or finish time as ISO 8601 to the second (as ``archiver crawl`` writes its own), so
     every report's times sort and print alike."""
     return moment.isoformat(timespec="seconds") if isinstance(moment, datetime) else moment
+
+
+def captures_report(crawler: Any, sources: set[str]) -> dict[str, Any]:
+    """The captures part of a crawl's report: where they are, the WARCs finalised (their manifest lines), the
+    capture files of killed runs finished before the crawl, and whether capturing was on. A WARC that failed is
+    among the report's ``storage_errors`` (``"store": "captures"``)."""
+    from archiver.captures.paths import captures_root
+
+    ledger = ledger_for(crawler)
+    return {
+        "enabled": crawler.settings.getbool("ARCHIVER_CAPTURE", True),
+        "root": str(captures_root(crawler.settings, getattr(crawler.spider, "archive_dir", None))),
+        "files": ledger.warc_files(sources),
+        "leftovers": [e for e in ledger.warc_leftovers if e.get("source") in sources],
+    }
 
 
 def report_json(report: dict[str, Any]) -> dict[str, Any]:

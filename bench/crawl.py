@@ -28,11 +28,15 @@ What it does, in one run:
 Contenders:
 
 - ``bare``: Scrapy's ``SitemapSpider`` on the same sitemaps, yielding ``{url, length}`` per article: the floor.
-- ``archiver``: ``archiver crawl la laotiantimes --base-url ...`` with fresh archive, state and runs folders.
+- ``archiver``: ``archiver crawl la laotiantimes --base-url ...`` with fresh archive, state and runs folders, and
+  captures off (``ARCHIVER_CAPTURE=False``), so its figures compare with runs from before captures existed.
+- ``archiver-captures``: the same with captures on (the default of a real run): every exchange written as WARC
+  records, finalised with its CDXJ. Against ``archiver`` it gives what captures cost, in CPU per page, pages per
+  second and bytes per page (archive and captures).
 - ``trafilatura``: the same sitemap spider calling ``trafilatura.extract`` (metadata on, JSON out) and writing
   JSON lines: what a generic "Scrapy plus an extractor" costs (``--contenders`` includes it by default).
 
-Usage: ``python bench/crawl.py [--pages N] [--repeats R] [--contenders bare,archiver,trafilatura]
+Usage: ``python bench/crawl.py [--pages N] [--repeats R] [--contenders bare,archiver,archiver-captures,trafilatura]
 [--tagdiv-share F] [--server auto|nginx|twisted] [--keep] [--out FILE]``. ``--pages`` takes a comma list
 (``2000,20000``) to run several sizes and compare peak RSS between them.
 """
@@ -826,6 +830,8 @@ class Result:
     detail: str = ""
     tree_cpu_s: float = 0.0
     tree_rss_mb: float = 0.0
+    archive_bytes: int = 0  # what the run stored: archive parts, and WARCs with their CDXJ
+    capture_bytes: int = 0
 
     @property
     def pages_per_s(self) -> float:
@@ -950,17 +956,21 @@ def run_bare(work: Path, bases: dict[str, str], round_: int, server: Server, mod
                   m["tree_rss"])
 
 
-def run_archiver(work: Path, bases: dict[str, str], round_: int, server: Server) -> Result:
-    run_dir = work / f"archiver-{round_}"
+def run_archiver(work: Path, bases: dict[str, str], round_: int, server: Server, captures: bool = False) -> Result:
+    contender = "archiver-captures" if captures else "archiver"
+    run_dir = work / f"{contender}-{round_}"
     shutil.rmtree(run_dir, ignore_errors=True)
     sources = {"usembassy": "la", "tagdiv": "laotiantimes"}
     cmd = [sys.executable, "-m", "archiver.cli", "crawl", *(sources[f] for f in bases), "--parallel", "1",
-           "--archive", str(run_dir / "archive"), "--state", str(run_dir / "state"), "--runs", str(run_dir / "runs")]
+           "--archive", str(run_dir / "archive"), "--state", str(run_dir / "state"), "--runs", str(run_dir / "runs"),
+           "--captures", str(run_dir / "captures")]
+    if not captures:
+        cmd += ["-s", "ARCHIVER_CAPTURE=False"]
     for family, base in bases.items():
         cmd += ["--base-url", f"{sources[family]}={base}"]
     for name, value in SHARED_SETTINGS.items():
         cmd += ["-s", f"{name}={value}"]
-    m = measure(cmd, REPO, work / f"archiver-{round_}.log", server)
+    m = measure(cmd, REPO, work / f"{contender}-{round_}.log", server)
     code = m["code"]
     reports = sorted((run_dir / "runs").glob("*.json"))
     pages = records = 0
@@ -973,14 +983,18 @@ def run_archiver(work: Path, bases: dict[str, str], round_: int, server: Server)
             for reason, n in row.get("dropped", {}).items():
                 dropped[reason] = dropped.get(reason, 0) + n
     archive_bytes = sum(f.stat().st_size for f in (run_dir / "archive").rglob("*.gz"))
+    capture_bytes = sum(f.stat().st_size for f in (run_dir / "captures").rglob("*") if f.is_file()
+                        and f.name.endswith((".warc.gz", ".cdxj")))
     detail = f"exit {code}; records {records}; archive {archive_bytes / 1e6:.1f} MB"
+    if captures:
+        detail += f"; captures {capture_bytes / 1e6:.1f} MB"
     if dropped:
         detail += "; dropped " + ", ".join(f"{k} {v}" for k, v in sorted(dropped.items()))
     if code != 0:
-        detail += f"; see {work / f'archiver-{round_}.log'}"
+        detail += f"; see {work / f'{contender}-{round_}.log'}"
     shutil.rmtree(run_dir, ignore_errors=True)
-    return Result("archiver", round_, pages, m["wall"], m["cpu"], m["rss"], m["server_cpu"], detail, m["tree_cpu"],
-                  m["tree_rss"])
+    return Result(contender, round_, pages, m["wall"], m["cpu"], m["rss"], m["server_cpu"], detail, m["tree_cpu"],
+                  m["tree_rss"], archive_bytes, capture_bytes)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1047,7 +1061,8 @@ def median_row(results: list[Result], contender: str) -> Result | None:
                   statistics.median(r.wall_s for r in mine), statistics.median(r.cpu_s for r in mine),
                   statistics.median(r.peak_rss_mb for r in mine), statistics.median(r.server_cpu_s for r in mine),
                   f"median of {len(mine)}", statistics.median(r.tree_cpu_s for r in mine),
-                  statistics.median(r.tree_rss_mb for r in mine))
+                  statistics.median(r.tree_rss_mb for r in mine), int(statistics.median(r.archive_bytes for r in mine)),
+                  int(statistics.median(r.capture_bytes for r in mine)))
 
 
 def format_row(r: Result, label: str) -> str:
@@ -1078,8 +1093,8 @@ def bench_size(args: argparse.Namespace, pages: int, base_tmp: Path) -> dict[str
         print(HEADER, flush=True)
         for round_ in range(1, args.repeats + 1):
             for contender in args.contenders:
-                if contender == "archiver":
-                    result = run_archiver(work, bases, round_, server)
+                if contender in ("archiver", "archiver-captures"):
+                    result = run_archiver(work, bases, round_, server, captures=contender == "archiver-captures")
                 else:
                     result = run_bare(work, bases, round_, server, contender)
                 results.append(result)
@@ -1103,12 +1118,37 @@ def bench_size(args: argparse.Namespace, pages: int, base_tmp: Path) -> dict[str
                         for c, m in medians.items()}}
 
 
+def captures_cost(off: dict[str, Any], on: dict[str, Any]) -> dict[str, float]:
+    """What capturing every exchange costs, from the medians of ``archiver`` (off) and ``archiver-captures`` (on):
+    CPU per page (the crawl process, and with its extraction workers), pages per second, bytes stored per page."""
+    def change(key: str) -> float:
+        return on[key] / off[key] - 1 if off[key] else float("nan")
+
+    return {
+        "cpu_ms_per_page_off": off["cpu_ms_per_page"], "cpu_ms_per_page_on": on["cpu_ms_per_page"],
+        "cpu_change": change("cpu_ms_per_page"), "tree_cpu_change": change("tree_cpu_ms_per_page"),
+        "pages_per_s_off": off["pages_per_s"], "pages_per_s_on": on["pages_per_s"],
+        "throughput_change": change("pages_per_s"),
+        "archive_kb_per_page": off["archive_bytes"] / off["pages"] / 1e3 if off["pages"] else float("nan"),
+        "capture_kb_per_page": on["capture_bytes"] / on["pages"] / 1e3 if on["pages"] else float("nan"),
+    }
+
+
+def format_captures_cost(cost: dict[str, float]) -> str:
+    return (f"captures on vs off: CPU {cost['cpu_ms_per_page_on']:.2f} vs {cost['cpu_ms_per_page_off']:.2f} ms/page "
+            f"({cost['cpu_change']:+.1%}; with workers {cost['tree_cpu_change']:+.1%}), "
+            f"{cost['pages_per_s_on']:.1f} vs {cost['pages_per_s_off']:.1f} pages/s "
+            f"({cost['throughput_change']:+.1%}); stored per page: archive {cost['archive_kb_per_page']:.1f} KB, "
+            f"captures {cost['capture_kb_per_page']:.1f} KB")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", default="2000", help="article pages (comma list for several sizes; default 2000)")
     parser.add_argument("--repeats", type=int, default=2, help="alternating rounds per size (median reported)")
     parser.add_argument("--contenders", default="bare,archiver,trafilatura",
-                        help="comma list from bare, archiver, trafilatura (bare and archiver are needed for the ratio)")
+                        help="comma list from bare, archiver, archiver-captures, trafilatura (bare and archiver are "
+                             "needed for the ratio, archiver and archiver-captures for the cost of captures)")
     parser.add_argument("--tagdiv-share", type=float, default=0.25,
                         help="share of pages on the tagDiv site (0 = usembassy only; default 0.25)")
     parser.add_argument("--server", choices=("auto", "nginx", "twisted"), default="auto")
@@ -1118,7 +1158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", help="write the results as JSON (default bench/results/crawl-<pages>.json)")
     args = parser.parse_args(argv)
     args.contenders = [c.strip() for c in args.contenders.split(",") if c.strip()]
-    unknown = set(args.contenders) - {"bare", "archiver", "trafilatura"}
+    unknown = set(args.contenders) - {"bare", "archiver", "archiver-captures", "trafilatura"}
     if unknown or not args.contenders:
         parser.error(f"unknown contenders: {', '.join(sorted(unknown))}")
     sizes = [int(p) for p in args.pages.split(",")]
@@ -1175,6 +1215,9 @@ def main(argv: list[str] | None = None) -> int:
     if "trafilatura" in last and "bare" in last:
         other = last["trafilatura"]["pages_per_s"] / last["bare"]["pages_per_s"]
         print(f"trafilatura/bare pages-per-second ratio: {other:.3f}")
+    if "archiver" in last and "archiver-captures" in last:
+        report["captures_cost"] = captures_cost(last["archiver"], last["archiver-captures"])
+        print(format_captures_cost(report["captures_cost"]))
     out = Path(args.out) if args.out else DEFAULT_OUT_DIR / f"crawl-{'-'.join(map(str, sizes))}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, default=str) + "\n")

@@ -17,6 +17,7 @@ from archiver.discovery.sitemaps import parse_sitemap
 from archiver.spiders.embassy import DEFAULT_LISTINGS
 
 from .conftest import DEMO_EXPECTED, REPO, read_archive, run_crawl, start_server, stop_server, summary_rows
+from .warcs import assert_points_at_its_response, check_warcs
 
 EXPECTED = json.loads(DEMO_EXPECTED.read_text("utf-8"))
 ARTICLES = {a["path"]: a for a in EXPECTED["articles"]}
@@ -60,6 +61,24 @@ def test_demo_command_succeeds_and_prints_a_summary(demo_run: tuple) -> None:
     assert records == len(ARTICLES)
     assert pages == len(ARTICLES)  # the 404 is no page: it is counted under dropped
     assert "http_404: 1" in proc.stdout
+
+
+def test_demo_writes_captures_and_says_where(demo_run: tuple) -> None:
+    """Every exchange of the demo is kept beside its archive, every record points at the response it was made
+    from, and the page the embassy took down (the 404) is kept too."""
+    proc, archive = demo_run
+    captures = archive.parent / f"{archive.name}-captures"
+    assert f"captures written under {captures}" in proc.stdout
+    sources = {"la", "kpl", "kpl-lo", "laotiantimes", "mekongobserver", "vientianetimes"}
+    warcs = check_warcs(captures, sources)
+    assert {w.relative_to(captures).parts[0] for w in warcs} == {f"source={s}" for s in sources}
+    for record in read_archive(archive):
+        assert_points_at_its_response(captures, record)
+    index = "".join(p.read_text("utf-8") for p in captures.glob("source=la/date=*/*.cdxj"))
+    removed = [json.loads(line.split(" ", 2)[2]) for line in index.splitlines() if "/removed-announcement/" in line]
+    assert [entry["status"] for entry in removed] == ["404"]
+    robots = [line for line in index.splitlines() if line.split(" ", 1)[0].endswith(")/robots.txt")]
+    assert len(robots) == 1
 
 
 def embassy_records(archive: Path) -> list[dict[str, Any]]:

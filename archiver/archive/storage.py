@@ -185,17 +185,22 @@ class AtomicFileFeedStorage:
     and a ledger entry for every part, stored or failed."""
 
     def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None,
-                 ledger: ArchiveLedger | None = None) -> None:
+                 ledger: ArchiveLedger | None = None, captures: Any = None) -> None:
         self.path = archive_path(uri)
         self.options = feed_options or {}
         self.ledger = ledger
+        # The crawl's capture writer (``archiver.captures.writer``), when it captures: the WARCs its records
+        # point at are made durable before the part is finalised.
+        self.captures = captures
         self.started_at = datetime.now(UTC)
         self.temp = temp_path_for(self.path)
 
     @classmethod
     def from_crawler(cls, crawler: Any, uri: str, *, feed_options: dict[str, Any] | None = None
                      ) -> AtomicFileFeedStorage:
-        return cls(uri, feed_options=feed_options, ledger=ledger_for(crawler))
+        from archiver.captures.writer import writer_for
+
+        return cls(uri, feed_options=feed_options, ledger=ledger_for(crawler), captures=writer_for(crawler))
 
     @property
     def root(self) -> Path:
@@ -240,6 +245,12 @@ class AtomicFileFeedStorage:
         file.finish()
         if file.failure is not None:
             raise PartFailed(file.failure)  # its temporary file stays for the next run's salvage
+        if self.captures is not None:
+            # A record must never point at a capture a crash could take: the source's WARCs first.
+            try:
+                self.captures.make_durable(self.source)
+            except Exception as exc:
+                raise PartFailed(self.failure("captures", exc)) from exc
         index = self.options.get("archiver_index")
         return finalise_part(
             self.temp,

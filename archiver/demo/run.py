@@ -15,6 +15,7 @@ from pathlib import Path
 
 from scrapy.settings import Settings
 
+from archiver.archive.ledger import ledger_for
 from archiver.paths import data_dir
 from archiver.reports import demo_commands, demo_folders
 from archiver.sources import Source, load_registry
@@ -56,6 +57,8 @@ def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
     state, runs = demo_folders(archive)
     settings.set("ARCHIVER_STATE_DIR", str(state), priority="cmdline")
     settings.set("ARCHIVER_RUNS_DIR", str(runs), priority="cmdline")
+    captures = archive.parent / f"{archive.name}-captures"  # every exchange of the demo, as WARC files
+    settings.set("ARCHIVER_CAPTURES_DIR", str(captures), priority="cmdline")
     process = AsyncCrawlerProcess(settings)
     bases: dict[str, str] = {}
     listeners = []
@@ -89,6 +92,11 @@ def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
         print(f"run {spider.run_id} ({spider.name} {', '.join(s.name for s in spider.sources)})")
     print(f"archive written under {archive}")
     print(f"manifest: {archive / 'manifest.jsonl'}")
+    warcs = [entry for crawler in crawlers for entry in ledger_for(crawler).warcs]
+    if settings.getbool("ARCHIVER_CAPTURE", True):
+        exchanges = sum(crawler.stats.get_value("archiver/captures/exchanges", 0) for crawler in crawlers)
+        print(f"captures written under {captures}: {exchanges} HTTP exchanges in {len(warcs)} WARC file(s), "
+              f"manifest {captures / 'manifest.jsonl'}")
     print(format_summary(rows))
     # The demo keeps its own state and reports (never mixed with a real archive's): say how to look at them.
     print("see it again with:")

@@ -22,6 +22,7 @@ from archiver.extract import extract
 from archiver.items import SCHEMA_VERSION, Article, Page
 from archiver.pipelines.canonical import choose_canonical
 from archiver.pipelines.workers import discard_pool, shared_pool
+from archiver.settings import ARCHIVER_VERSION
 
 NOT_ARTICLES = {"page", "listing"}
 logger = logging.getLogger(__name__)
@@ -92,9 +93,12 @@ class ExtractPipeline:
             fetched_at=item["fetched_at"],
             http_status=item["http_status"],
             run_id=spider.run_id,
+            extractor=ARCHIVER_VERSION,
         )
         if source.country:  # an ad-hoc source (``archiver fetch``) has none: absent, never guessed
             article["country"] = source.country
+        if item.get("capture"):
+            article["capture"] = item["capture"]
         for key, value in fields.items():
             if key in Article.fields and value not in (None, "", [], {}):
                 article[key] = value

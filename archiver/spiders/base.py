@@ -29,6 +29,7 @@ from twisted.python.failure import Failure
 
 from archiver import outcomes
 from archiver.archive.feeds import archive_feeds
+from archiver.captures.paths import CAPTURE_META
 from archiver.challenges import detect_challenge
 from archiver.decoding import decode_html
 from archiver.discovery import Entry
@@ -514,6 +515,7 @@ class ArchiveSpider(scrapy.Spider):
             encoding=decoded.encoding,
             discovered_via=response.meta.get("discovered_via"),
             hints=response.meta.get("hints") or {},
+            capture=response.meta.get(CAPTURE_META),
         )
 
     def closed(self, reason: str) -> None:

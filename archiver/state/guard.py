@@ -26,7 +26,10 @@ from typing import Any
 from scrapy import signals
 
 from archiver import outcomes
+from archiver.archive.ledger import ledger_for
 from archiver.archive.salvage import reconcile_source, salvage_source
+from archiver.captures.paths import captures_root
+from archiver.captures.salvage import reconcile_captures, salvage_captures
 from archiver.paths import state_dir
 from archiver.state.catchup import LAGGING, MISSING, STALE, UNRECORDED, CatchUp, catch_up_index
 from archiver.state.index import index_path
@@ -46,11 +49,18 @@ class Prepared:
     catch_up: CatchUp | None = None
 
 
-def prepare_sources(archive: Path, sources: list[str], index: Path | None, spider: str) -> list[Prepared]:
-    """The slow part of opening a crawl; runs in a worker thread, under the sources' locks."""
+def prepare_sources(archive: Path, sources: list[str], index: Path | None, spider: str,
+                    captures: Path | None = None) -> list[Prepared]:
+    """The slow part of opening a crawl; runs in a worker thread, under the sources' locks. Captures come
+    first, so a salvaged part's records point at captures that are final."""
     done = []
     for source in sources:
         prepared = Prepared(source)
+        if captures is not None and (captures / f"source={source}").is_dir():
+            for entry in reconcile_captures(captures, source, index=index):
+                prepared.leftovers.append({**entry, "store": "captures", "how": "reconciled"})
+            for entry in salvage_captures(captures, source, index=index):
+                prepared.leftovers.append({**entry, "store": "captures", "how": "salvaged"})
         for entry in reconcile_source(archive, source, index=index, spider=spider):
             prepared.leftovers.append({**entry, "how": "reconciled"})
         for entry in salvage_source(archive, source, index=index, spider=spider):
@@ -100,8 +110,11 @@ class SourceGuard:
         self.started = time.monotonic()
         logger.info("%s: preparing in a worker thread (leftovers of killed runs, the index against the manifest)",
                     ", ".join(names))
+        # Leftover captures are finished whether or not this run captures: they are what an earlier run kept.
+        captures = captures_root(settings, getattr(spider, "archive_dir", None))
         try:
-            done = await asyncio.to_thread(prepare_sources, Path(spider.archive_dir), names, index, spider.name)
+            done = await asyncio.to_thread(prepare_sources, Path(spider.archive_dir), names, index, spider.name,
+                                           captures)
         except Exception as exc:
             self._failed(exc, spider, names)
         else:
@@ -113,6 +126,14 @@ class SourceGuard:
             name = prepared.source
             for entry in prepared.leftovers:
                 how = entry.pop("how")
+                if entry.get("store") == "captures":
+                    log = logger.error if entry["action"] in ("unlisted_invalid", "name_taken") else logger.warning
+                    log("%s: capture file %s left by a killed run: %s (%d records)%s", name, entry["part"],
+                        entry["action"], entry["records"], f": {entry['error']}" if entry.get("error") else "")
+                    stats.inc_value(f"archiver/source/{name}/captures/leftovers/{entry['action']}")
+                    entry.pop("store")
+                    ledger_for(self.crawler).warc_leftovers.append({"source": name, **entry})
+                    continue
                 if how == "reconciled":
                     logger.warning("%s: part %s was finalised only in part by a killed run: %s now (%d records)",
                                    name, entry["part"], entry["action"], entry["records"])
