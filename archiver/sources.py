@@ -143,9 +143,8 @@ class Source:
             return None
         parts = urlsplit(url)
         base = urlsplit(self.base_url)
-        if parts.netloc != base.netloc and parts.hostname in (urlsplit(self.canonical_base_url).hostname,
-                                                               *self.mirrors):
-            url = urlunsplit(parts._replace(scheme=base.scheme, netloc=base.netloc))
+        if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):  # one address per site: no user info,
+            url = urlunsplit(parts._replace(scheme=base.scheme, netloc=base.netloc))  # default port or http
         return self.primary_url(url) if rewrite else url
 
     def primary_url(self, url: str) -> str:
@@ -154,9 +153,12 @@ class Source:
         return self._rewrite(url, self.mirrors, (), self.base_url)
 
     def canonical_url(self, url: str) -> str:
-        """The article's lasting address: mirrors and this run's fetch address (a local copy, a staging host)
-        replaced by the registry's, rewrites applied. Record ids and the index use it, so the same article
-        fetched from elsewhere is still the same article."""
+        """The article's lasting address: any address of this source (the registry's host over http or https,
+        with or without an explicit default port or user info, a mirror, this run's fetch address: a local copy,
+        a staging host) written as the registry's, rewrites applied. Record ids and the index use it, so the same
+        article reached another way is still the same article."""
+        if self.on_site(url):
+            return self._rewrite(url, (), (urlsplit(url).netloc,), self.canonical_base_url)
         fetch_netloc = urlsplit(self.base_url).netloc
         return self._rewrite(url, self.mirrors, (fetch_netloc,), self.canonical_base_url)
 

@@ -83,3 +83,24 @@ def test_listing_without_links_or_article_pattern_is_rejected(tmp_path: Path) ->
     (tmp_path / "news.toml").write_text(entry.replace('"listing"', '"carrier-pigeon"'))
     with pytest.raises(SourceError, match="discovery method must be one of"):
         load_registry(tmp_path)
+
+
+@pytest.mark.parametrize("declared", [
+    "http://la.usembassy.gov/visa-news/",            # the registry's host over http
+    "https://la.usembassy.gov:443/visa-news/",       # with its default port written out
+    "https://LA.usembassy.gov/visa-news/",           # upper-case host
+    "http://user:secret@127.0.0.1:5000/visa-news/",  # this run's fetch address, with user info
+    "http://127.0.0.1:5000/visa-news/",              # this run's fetch address
+])
+def test_every_address_of_a_source_is_one_canonical_address(declared: str) -> None:
+    local = load_registry()["la"].with_base_url("http://127.0.0.1:5000", ())
+    assert local.canonical_url(declared) == "https://la.usembassy.gov/visa-news/"
+    assert local.fetch_address(declared) == "http://127.0.0.1:5000/visa-news/"
+
+
+def test_another_port_or_host_is_not_an_address_of_the_source() -> None:
+    local = load_registry()["la"].with_base_url("http://127.0.0.1:5000", ())
+    for elsewhere in ("http://127.0.0.1:5001/visa-news/", "https://la.usembassy.gov:8443/visa-news/",
+                      "https://th.usembassy.gov/visa-news/"):
+        assert local.fetch_address(elsewhere) is None
+        assert local.canonical_url(elsewhere) != "https://la.usembassy.gov/visa-news/"
