@@ -62,6 +62,12 @@ class Decoded:
     """Invalid byte sequences replaced by U+FFFD (one each)."""
 
 
+# Real UTF-8 text beside invalid bytes: at least this many valid characters, and this share of them, with no
+# invalid byte as a neighbour (see ``_utf8_text_beside_damage``).
+_MIN_CLEAN = 8
+_CLEAN_SHARE = 0.8
+
+
 def _codec_name(name: str | None) -> str | None:
     if not name:
         return None
@@ -141,6 +147,30 @@ def _evidence(body: bytes, codec: str) -> tuple[str, int, int]:
     return text, non_ascii - invalid, invalid
 
 
+def _utf8_text_beside_damage(body: bytes, valid: int) -> bool:
+    """True when the valid UTF-8 characters are real text, however many invalid bytes the page also holds.
+
+    A page in UTF-8 with a widget or footer pasted in Windows-1252 can hold more invalid bytes than valid
+    characters; read as Windows-1252, its article would turn to mojibake. What tells real UTF-8 from the few
+    sequences a legacy charset forms by accident (GBK, Big5, Shift_JIS read as UTF-8 give some): an accident is
+    surrounded by the invalid bytes of its neighbours, while real text sits beside ASCII or other characters
+    that decode. So UTF-8 wins when at least ``_MIN_CLEAN`` valid characters, and nearly all of them, have no
+    invalid byte beside them; the invalid bytes then each become one U+FFFD.
+    """
+    if valid < _MIN_CLEAN:
+        return False
+    text = body.decode("utf-8", "surrogateescape")  # an invalid byte becomes a lone surrogate U+DC80-U+DCFF
+    clean = 0
+    for i, char in enumerate(text):
+        if char < "\x80" or "\udc80" <= char <= "\udcff":
+            continue
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if not ("\udc80" <= before <= "\udcff" or "\udc80" <= after <= "\udcff"):
+            clean += 1
+    return clean >= _MIN_CLEAN and clean >= _CLEAN_SHARE * valid
+
+
 def _detect_legacy(body: bytes, candidates: list[str] | None = None) -> str | None:
     """charset-normalizer's answer (among ``candidates`` when given); Windows-1252 when it gives the same text."""
     match = from_bytes(body, cp_isolation=candidates).best() if candidates else from_bytes(body).best()
@@ -176,7 +206,7 @@ def decode_html(body: bytes, content_type: str | None) -> Decoded:
         # every ASCII-compatible charset reads these bytes alike: nothing to judge, nothing mismatched
         return Decoded(body.decode("ascii"), "utf-8", declared, None)
     text, valid, invalid = _evidence(body, "utf-8")
-    if valid > invalid:
+    if valid > invalid or _utf8_text_beside_damage(body, valid):
         return _decoded(text, "utf-8", header, meta, invalid)
     # Not UTF-8: a declared legacy charset that the bytes fit by the same rule, the bytes' own evidence between
     # two, or detection when none fits.

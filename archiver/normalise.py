@@ -46,9 +46,11 @@ def clean_url(url: str) -> str:
 # Characters no text field keeps: C0 and C1 controls other than the whitespace ones (which the whitespace rules
 # turn into spaces or line breaks), DEL, and lone surrogates (a JSON-LD "\\ud800" escape; not encodable as UTF-8).
 _CONTROLS = "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff"
-_BODY_STRIPPED = re.compile(f"[{_CONTROLS}]")
-# One-line fields also lose the bidi embedding, override and isolate characters: in a title they reverse what
-# a reader sees ("Trojan Source"), and a headline never needs them (the right-to-left marks U+200E/F are kept).
+# The body also loses the bidi embedding and override characters (U+202A-U+202E): they reverse what a reader sees
+# ("Trojan Source") and modern text uses isolates instead, which the body keeps (Arabic or Hebrew quoted in an
+# English paragraph needs them), as it keeps the marks U+200E/F.
+_BODY_STRIPPED = re.compile(f"[{_CONTROLS}\u202a-\u202e]")
+# One-line fields also lose the isolates: a headline never needs them.
 _LINE_STRIPPED = re.compile(f"[{_CONTROLS}\u202a-\u202e\u2066-\u2069]")
 # A tag as markup writes it: a name, then attributes or nothing, then ">".
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)(?=[\s/>])([^<>]*)>")

@@ -191,3 +191,28 @@ def test_a_charset_without_a_replacement_character_counts_its_damage() -> None:
     # 0x81 is undefined in Windows-1252, which has no U+FFFD of its own to confuse with damage
     decoded = decode_html("<p>Café “quoted” – x</p>".encode("cp1252") + b"\x81", "text/html; charset=windows-1252")
     assert decoded.encoding == "cp1252" and decoded.undecodable == 1 and decoded.text.endswith("\ufffd")
+
+
+def test_utf8_article_with_a_windows_1252_footer_keeps_its_text() -> None:
+    """More invalid bytes (a footer pasted in Windows-1252) than valid characters must not turn the article's
+    Lao into mojibake: the footer's bytes become U+FFFD, the article stays."""
+    lao = "ສະຖານທູດສະຫະລັດອາເມລິກາ ປະຈໍາ ສປປ ລາວ ປະກາດທຶນການສຶກສາ ສໍາລັບນັກສຶກສາລາວ. " * 3
+    footer = "Café – crème brûlée « naïve » résumé ’quoted’ © 2024 Embassy Café Society. " * 40
+    body = f"<html><body><article><p>{lao}</p></article>".encode() + f"<footer>{footer}</footer>".encode("cp1252")
+    body += b"</body></html>"
+    decoded = decode_html(body, "text/html; charset=utf-8")
+    assert decoded.encoding == "utf-8"
+    assert lao in decoded.text
+    assert decoded.undecodable == sum(1 for ch in footer if ord(ch) > 127)
+
+
+@pytest.mark.parametrize(("charset", "text"), [
+    ("gbk", "中华人民共和国国务院新闻办公室今天举行发布会，介绍有关情况。"),
+    ("big5", "中華民國總統府今天發布新聞稿，說明相關情形。"),
+    ("shift_jis", "日本政府は本日、記者会見を開き、状況を説明しました。"),
+])
+def test_a_legacy_page_is_not_taken_for_damaged_utf8(charset: str, text: str) -> None:
+    """The few UTF-8 sequences a double-byte charset forms by accident sit among invalid bytes: not real text."""
+    body = f"<html><head><meta charset={charset}></head><body><p>{text * 20}</p></body></html>".encode(charset)
+    decoded = decode_html(body, "text/html")
+    assert text * 20 in decoded.text

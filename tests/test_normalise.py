@@ -200,3 +200,8 @@ def test_pipeline_counts_changes_per_source() -> None:
     assert stats["archiver/source/la/fields/removed/section"] == 1
     assert stats["archiver/fields/cut/title"] == 1
     assert len(item["title"]) <= 300 and "section" not in item
+
+
+def test_the_body_loses_bidi_overrides_but_keeps_isolates_and_marks() -> None:
+    body = "The sign read \u202eNEPO\u202c today. He quoted \u2067שלום\u2069 and \u200fmarks."
+    assert clean_body(body) == "The sign read NEPO today. He quoted \u2067שלום\u2069 and \u200fmarks."
