@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from archiver.paths import sources_dir
 from archiver.sources import KINDS, SourceError, load_registry
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -54,11 +55,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from archiver.runner import run_crawl
+    from archiver.runner import run_crawl, setting_pair
     from archiver.sources import resolve
     from archiver.spiders.base import parse_limit, parse_period
 
-    registry = load_registry()
+    try:
+        overrides = dict(setting_pair(pair) for pair in args.set or [])
+    except ValueError as exc:
+        print(f"archiver crawl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    # the registry the crawl will use: the one of -s ARCHIVER_DATA_DIR (or the environment's) when given
+    registry = load_registry(sources_dir(overrides.get("ARCHIVER_DATA_DIR")))
     if args.all or args.kind:
         sources = [s for s in registry.values() if not args.kind or s.kind == args.kind]
         sources.sort(key=lambda s: (s.kind, s.name))
@@ -73,7 +80,6 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"archiver crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    overrides = dict(pair.split("=", 1) for pair in args.set or [])
     for name, value in (("ARCHIVER_STATE_DIR", args.state), ("ARCHIVER_RUNS_DIR", args.runs),
                         ("ARCHIVER_CAPTURES_DIR", args.captures)):
         if value:

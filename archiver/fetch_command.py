@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from archiver.paths import sources_dir
 from archiver.sources import SourceError, load_registry
 
 EXIT_USAGE = 2
@@ -43,7 +44,7 @@ def run_fetch(args: argparse.Namespace) -> int:
     from twisted.internet import task
 
     from archiver.fetch_plan import parse_base_urls, plan_fetch
-    from archiver.runner import Progress, finish_crawls, project_settings
+    from archiver.runner import Progress, finish_crawls, project_settings, setting_pair
     from archiver.spiders.base import new_run_id
     from archiver.spiders.urls import UrlsSpider
     from archiver.url_input import read_input
@@ -51,8 +52,9 @@ def run_fetch(args: argparse.Namespace) -> int:
     try:
         base_urls = parse_base_urls(args.base_url or [])
         lines = read_input(args.urls, args.urls_file)
-        plan = plan_fetch(lines, load_registry(), source=args.source, base_urls=base_urls)
-        overrides = dict(_setting(pair) for pair in args.set or [])
+        overrides = dict(setting_pair(pair) for pair in args.set or [])
+        registry = load_registry(sources_dir(overrides.get("ARCHIVER_DATA_DIR")))
+        plan = plan_fetch(lines, registry, source=args.source, base_urls=base_urls)
     except (SourceError, ValueError) as exc:
         print(f"archiver fetch: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -90,8 +92,3 @@ def run_fetch(args: argparse.Namespace) -> int:
     return finish_crawls(run_id, started, [(crawler, [s.name for s in plan.sources])], settings, notes=fetch_notes)
 
 
-def _setting(pair: str) -> tuple[str, str]:
-    name, sep, value = pair.partition("=")
-    if not sep or not name:
-        raise ValueError(f"-s {pair!r}: give NAME=VALUE")
-    return name, value

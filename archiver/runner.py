@@ -32,6 +32,14 @@ CRAWL_REPORT_KEYS = frozenset({"run_id", "spider", "archive_dir", "started_at", 
                                "accounting", "stats"})
 
 
+def setting_pair(pair: str) -> tuple[str, str]:
+    """``-s NAME=VALUE`` as (name, value); a ValueError naming the argument otherwise."""
+    name, sep, value = pair.partition("=")
+    if not sep or not name:
+        raise ValueError(f"-s {pair!r}: give NAME=VALUE")
+    return name, value
+
+
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
     settings = Settings()
     settings.setmodule("archiver.settings", priority="project")

@@ -405,3 +405,15 @@ def test_commands_stop_on_a_bad_registry_with_one_line(tmp_path: Path, command: 
     assert "source #" in errors[0] and "(name 'la2\\n'), field 'name'" in errors[0]
     if "scrapy" not in command:  # Scrapy logs its start-up lines first; archiver prints only the error
         assert done.stderr.strip() == errors[0]
+
+
+@pytest.mark.parametrize("command", [["crawl", "la"], ["fetch", "https://la.usembassy.gov/visa-news/"]])
+def test_commands_read_the_registry_of_the_data_dir_setting(tmp_path: Path, command: list[str]) -> None:
+    """``-s ARCHIVER_DATA_DIR=...`` names the registry the crawl will use, so it is the one checked up front."""
+    data, embassies = bad_data_dir(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "archiver.cli", *command, "-s", f"ARCHIVER_DATA_DIR={data}"],
+                          capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().startswith(f"archiver: {embassies}") or f"{embassies}" in done.stderr.strip()
+    assert len(done.stderr.strip().splitlines()) == 1
