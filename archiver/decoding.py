@@ -172,13 +172,22 @@ def _utf8_text_beside_damage(body: bytes, valid: int) -> bool:
 
 
 def _detect_legacy(body: bytes, candidates: list[str] | None = None) -> str | None:
-    """charset-normalizer's answer (among ``candidates`` when given); Windows-1252 when it gives the same text."""
-    match = from_bytes(body, cp_isolation=candidates).best() if candidates else from_bytes(body).best()
-    if match is None:
+    """charset-normalizer's answer (among ``candidates`` when given), Windows-1252 on a tie.
+
+    For Latin text several single-byte charsets read the bytes equally well (cp1250 and cp1252 both give "crème"
+    a plausible letter), and charset-normalizer may rank either first. Windows-1252 is what the web's legacy
+    pages overwhelmingly are (the WHATWG default for unlabelled Western pages), so any reading as good as the
+    best that Windows-1252 also gives wins.
+    """
+    results = from_bytes(body, cp_isolation=candidates) if candidates else from_bytes(body)
+    best = results.best()
+    if best is None:
         return None
-    if "cp1252" in (_codec_name(c) for c in match.could_be_from_charset):
-        return "cp1252"
-    name = _codec_name(match.encoding)
+    for match in results:
+        tied = abs(match.chaos - best.chaos) <= 0.005 and match.coherence >= best.coherence - 0.02
+        if tied and "cp1252" in (_codec_name(c) for c in match.could_be_from_charset):
+            return "cp1252"
+    name = _codec_name(best.encoding)
     return None if _family(name) in _WIDE_FAMILIES or name == "utf-8" else name
 
 

@@ -26,7 +26,7 @@ from archiver.archive.ledger import ledger_for
 from archiver.outcomes import source_key
 from archiver.paths import data_dir, state_dir
 from archiver.state.index import ArchiveIndex, index_path
-from archiver.state.watermarks import saw_everything
+from archiver.state.watermarks import api_failed, saw_everything
 
 logger = logging.getLogger(__name__)
 
@@ -101,10 +101,30 @@ def source_outcome(stats: dict[str, Any], source: str) -> tuple[str, str]:
         accounting = account(stats, source)
         if not accounting.balanced:
             return "failed", f"{accounting.unaccounted:+d} discovered URL(s) without a counted outcome"
+        if accounting.dropped.get("lost"):
+            return "failed", (f"{accounting.dropped['lost']} request(s) dropped by Scrapy without a callback "
+                              "(see the log): they were never fetched")
+        damaged = stats.get(source_key(source, "index", "damaged_parts"))
+        if damaged:
+            return "failed", (f"{damaged} listed archive part(s) are missing or damaged: run `archiver verify "
+                              "--repair`, then crawl again to fetch their records")
+        incomplete = incomplete_discovery(stats, source)
+        if incomplete:
+            return "failed", (f"{incomplete} discovery document(s) failed (see discovery/errors in the report): "
+                              "the posts they list were not discovered")
+        if accounting.discovered and not (accounting.archived or accounting.unchanged) and accounting.dropped:
+            return "failed", (f"nothing archived: every one of the {sum(accounting.dropped.values())} page(s) "
+                              "fetched was dropped (see the reasons)")
         return "ok", ""
     if reason == "shutdown":
         return "interrupted", "stopped by a signal; what was fetched is archived"
     return "failed", f"the crawl ended with {reason!r}"
+
+
+def incomplete_discovery(stats: dict[str, Any], source: str) -> int:
+    """Documents that failed in a discovery step that otherwise worked (``discovery/incomplete/<step>``)."""
+    prefix = source_key(source, "discovery", "incomplete") + "/"
+    return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
 
 
 def format_summary(rows: list[SourceSummary], storage_errors: list[dict[str, str]] | None = None) -> str:
@@ -216,7 +236,8 @@ class RunSummary:
             return
         stats = self.crawler.stats.get_stats()
         complete = [s.name for s in spider.sources if saw_everything(stats, s.name, spider)]
-        if not complete:
+        forget = [s.name for s in spider.sources if api_failed(stats, s.name)]
+        if not (complete or forget):
             return
         path = index_path(state_dir(settings.get("ARCHIVER_STATE_DIR"), settings.get("ARCHIVER_DATA_DIR")))
         started = spider.started_at.isoformat(timespec="seconds")
@@ -224,6 +245,8 @@ class RunSummary:
             with ArchiveIndex(path) as index:
                 for name in complete:
                     index.set_watermark(name, started, spider.run_id)
+                for name in forget:
+                    index.forget_watermark(name)
         except (OSError, sqlite3.Error) as exc:  # only costs the next run an incremental shortcut
             logger.warning("could not record the sources' completeness in the index: %s", exc)
 

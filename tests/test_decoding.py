@@ -216,3 +216,13 @@ def test_a_legacy_page_is_not_taken_for_damaged_utf8(charset: str, text: str) ->
     body = f"<html><head><meta charset={charset}></head><body><p>{text * 20}</p></body></html>".encode(charset)
     decoded = decode_html(body, "text/html")
     assert text * 20 in decoded.text
+
+
+def test_windows_1252_served_as_utf8_is_not_read_as_another_latin_charset() -> None:
+    """cp1250 reads these bytes as well as cp1252 ("crčme brűlée" is as plausible to a detector as "crème
+    brûlée"): on a tie the web's legacy default, Windows-1252, wins."""
+    text = ("<html><head><title>Embassy Café Week</title></head><body><p>Pastry chefs from Vientiane presented "
+            "their pâtisserie — crème brûlée, éclairs and mille-feuille — to a jury of chefs.</p></body></html>")
+    decoded = decode_html(text.encode("cp1252"), "text/html; charset=utf-8")
+    assert decoded.encoding == "cp1252"
+    assert decoded.text == text

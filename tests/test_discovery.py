@@ -179,3 +179,24 @@ def test_atom03_feed_publication_and_modification_dates() -> None:
 
 def test_rss091_feed_is_read() -> None:
     assert [e.url for e in parse_feed(RSS091)] == ["https://x.org/one"]
+
+
+def test_a_raw_ampersand_in_a_loc_does_not_spoil_the_escaped_ones_after_it() -> None:
+    xml = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+           b"<url><loc>https://la.usembassy.gov/?p=1&lang=lo</loc></url>"
+           b"<url><loc>https://la.usembassy.gov/?p=2&amp;lang=lo</loc></url>"
+           b"<url><loc>https://la.usembassy.gov/?p=3&#38;lang=lo</loc></url></urlset>")
+    parsed = parse_sitemap(xml)
+    assert [e.url for e in parsed.entries] == [f"https://la.usembassy.gov/?p={n}&lang=lo" for n in (1, 2, 3)]
+    assert parsed.malformed  # still said: the site's sitemap is not valid XML
+
+
+@pytest.mark.parametrize(("raw", "kept"), [
+    ("2024-05-01T00:00:00+00:00", True), ("2024-05-01", True), ("2024-05-01T10:00:00Z", True),
+    ("2024-02-30T25:61:00+99:00", False), ("2024-13-01", False), ("2024-05-01T10:00:00+15:00", False),
+    ("yesterday", False), ("", False),
+])
+def test_only_a_real_moment_is_kept_as_a_lastmod(raw: str, kept: bool) -> None:
+    from archiver.spiders.base import normal_lastmod
+
+    assert normal_lastmod(raw) == (raw if kept else None)

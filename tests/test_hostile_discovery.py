@@ -58,6 +58,11 @@ def test_each_case_archives_its_posts_once(hostile: dict[str, str], case: str, t
         assert errors == {"url_too_long": 1}
     elif case == "badloc":
         assert errors == {"bad_url": 2}
+    elif case == "oddlocs":  # the javascript: one is a bad URL; the ?p= ones (both read whole) answer 404 here
+        assert report["accounting"]["la"]["not_fetched"] == {"bad_url": 1}
+        assert report["accounting"]["la"]["dropped"] == {"http_404": 2}
+        assert f"{hostile[case]}/?p=7&lang=lo" in report["_log"] and f"{hostile[case]}/?p=8&lang=lo" in report["_log"]
+        assert errors == {}
     elif case in ("rss1", "atom03"):  # no API, no sitemaps: the feed (then the listings, which 404 here)
         assert report["stats"]["archiver/source/la/discovery/method/feed"] == 1
         assert errors == {}
@@ -69,25 +74,28 @@ def test_bad_article_urls_are_counted_not_fetched(hostile: dict[str, str], tmp_p
     assert len(records) == 4
     assert len({r["canonical_url"] for r in records}) == 4
     terms = report["accounting"]["la"]
-    # the home page, the 2,500-character URL, a post on another port and one on another host
-    assert terms["not_fetched"] == {"not_article_url": 1, "url_too_long": 1, "offsite": 2}
+    # the home page, the 2,500-character URL, a 400-character Lao URL (10,800 once percent-encoded, as Scrapy
+    # measures it), a post on another port and one on another host
+    assert terms["not_fetched"] == {"not_article_url": 1, "url_too_long": 2, "offsite": 2}
     # a post that redirects to a post already listed: fetched at its target, and dropped as the same page
     assert terms["dropped"] == {"duplicate_url": 1}
-    assert terms["discovered"] == 9
+    assert terms["discovered"] == 10
     assert report["stats"]["archiver/source/la/discovery/repeated"] == 1  # listed in both sitemaps
     assert not any(LONG_SEGMENT in r["url"] for r in records)
 
 
 def test_declared_canonicals_cannot_claim_another_identity(hostile: dict[str, str], tmp_path: Path) -> None:
     report, records = crawl(hostile, "canonical", tmp_path)
-    assert len(records) == 7
+    assert len(records) == 8
     for record in records:
         path = record["url"][len(hostile["canonical"]):]
         assert record["canonical_url"] == f"https://la.usembassy.gov{path}"
         assert record["revision"] == 1
     (river,) = [r for r in records if "/river-talks-open/" in r["url"]]
     assert river["title"] == TITLES["river-talks-open"]
-    assert source_stats(report, "canonical_refused") == {"other_page": 1, "not_article_url": 1, "offsite": 1}
+    # a canonical naming another page of the site (a listed article, one not listed yet, or the home page) or
+    # another mission's host: a page never takes another's identity, even one this run has not discovered yet
+    assert source_stats(report, "canonical_refused") == {"other_page": 3, "offsite": 1}
 
 
 def test_a_source_that_yields_nothing_fails(hostile: dict[str, str], tmp_path: Path) -> None:
@@ -110,6 +118,9 @@ def test_a_big_sitemap_is_fed_to_the_scheduler_a_little_at_a_time(hostile: dict[
     report, records = crawl(hostile, "big", tmp_path)
     assert records == []
     assert report["accounting"]["la"]["dropped"] == {"http_404": BIG}
+    # every page the sitemap lists is gone: a run that archived nothing of what it found is no success
+    assert report["outcomes"] == {"la": "failed"}
+    assert report["outcome_reasons"]["la"].startswith("nothing archived")
     # Every request once held by the scheduler would be BIG; discovery keeps it near its high-water mark.
     assert report["stats"]["archiver/scheduler/peak_pending"] <= 64 + 4
     assert report["stats"]["scheduler/enqueued"] >= BIG

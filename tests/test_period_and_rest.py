@@ -178,3 +178,34 @@ def test_a_rest_run_after_a_complete_one_asks_only_for_what_changed(tmp_path: Pa
     assert third["accounting"]["la"]["discovered"] == 1 and third["accounting"]["la"]["archived"] == 1
     (revised,) = [r for r in read_archive(tmp_path / "archive") if r.get("revision") == 2]
     assert revised["body"].startswith("Update: the final figures were added.")
+
+
+@pytest.mark.parametrize("case", ["empty", "staging"])
+def test_an_api_that_lists_no_post_of_the_site_falls_back_to_the_sitemaps(rest_sites: dict[str, str],
+                                                                           tmp_path: Path, case: str) -> None:
+    """A JSON list is not proof the API works: `[]` on a full listing, or posts at a staging address, would
+    otherwise end discovery with nothing archived."""
+    report = run_crawl("embassy", tmp_path / "a", tmp_path / "r", "-a", "site=la", "-a", f"base_url={rest_sites[case]}")
+    assert paths(read_archive(tmp_path / "a")) == {post_path(n) for n in range(1, FALLBACK + 1)}
+    discovery = stats_of(report, "discovery")
+    assert discovery["failed/wp_rest"] == 1 and discovery["method/yoast_sitemap"] == 1
+    assert report["outcomes"] == {"la": "ok"}
+
+
+def test_a_failed_api_page_fails_the_run_and_the_next_run_gets_its_posts(rest_sites: dict[str, str],
+                                                                          tmp_path: Path) -> None:
+    """Page 2 fails after its retries: its posts are not discovered, so the source fails (never an `ok` run
+    that lost posts), and the incremental mark does not move, so the next run lists the whole site again."""
+    def crawl() -> dict[str, Any]:
+        return run_crawl("embassy", tmp_path / "a", tmp_path / "r", "-a", "site=la", "-a",
+                         f"base_url={rest_sites['page2fails']}", "-s", "ARCHIVER_WP_REST_PER_PAGE=10",
+                         "-s", "RETRY_TIMES=3", "-s", "ARCHIVER_RETRY_BACKOFF_BASE=0.05")
+
+    first = crawl()
+    assert first["outcomes"] == {"la": "failed"}
+    assert "discovery document(s) failed" in first["outcome_reasons"]["la"]
+    assert stats_of(first, "discovery")["incomplete/wp_rest"] == 1
+    assert len(read_archive(tmp_path / "a")) == 10  # page 1; paging stops at the page that failed
+    second = crawl()
+    assert second["outcomes"] == {"la": "ok"}
+    assert paths(read_archive(tmp_path / "a")) == {post_path(n) for n in range(1, POSTS + 1)}

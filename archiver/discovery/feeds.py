@@ -35,7 +35,7 @@ def _date(item: Any, name: str) -> tuple[str | None, Any]:
 
 def _entry(item: Any) -> Entry | None:
     link = _link(item)
-    if not link.startswith(("http://", "https://")):
+    if not link:  # a relative or odd link is kept: the spider resolves it against the feed, or counts it
         return None
     raw, parsed = _date(item, "published")
     published = bool(raw)

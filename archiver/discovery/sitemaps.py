@@ -9,6 +9,7 @@ is removed first, so no entity can be declared, and lxml never resolves entities
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -30,6 +31,9 @@ class ParsedSitemap:
 
 
 _KINDS = ("sitemapindex", "urlset")
+# An "&" that starts no character or entity reference: sites write URLs into <loc> unescaped ("?p=1&lang=lo"),
+# and libxml2's recovery would drop the "&" of that URL and of the escaped ones after it.
+_BARE_AMPERSAND = re.compile(rb"&(?!(?:[A-Za-z][A-Za-z0-9._-]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)")
 _ENTRY = {"sitemapindex": "sitemap", "urlset": "url"}
 
 
@@ -56,6 +60,9 @@ def parse_sitemap(body: bytes, *, max_size: int = 0) -> ParsedSitemap:
     kind: str | None = None
     entries: list[Entry] = []
     malformed = None
+    xml, bare = _BARE_AMPERSAND.subn(b"&amp;", xml)
+    if bare:
+        malformed = f"{bare} unescaped '&' (read as '&amp;')"
     # recover: read on past an error (an undeclared entity, a stray "&") as browsers and search engines do;
     # the errors are reported as ``malformed``
     stream = etree.iterparse(io.BytesIO(xml), events=("start", "end"), resolve_entities=False, no_network=True,
@@ -72,7 +79,7 @@ def parse_sitemap(body: bytes, *, max_size: int = 0) -> ParsedSitemap:
                 continue
             fields = {_local(child.tag): (child.text or "").strip() for child in element}
             loc, lastmod = fields.get("loc", ""), fields.get("lastmod") or None
-            if loc.startswith(("http://", "https://")):
+            if loc:  # relative or odd ones too: the spider resolves them against the document, or counts them
                 entries.append(Entry(url=loc, day=parse_loose_date(lastmod), raw_date=lastmod, published=False))
             element.clear(keep_tail=False)
             parent = element.getparent()

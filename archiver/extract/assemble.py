@@ -310,9 +310,12 @@ def build_record(
         put("title", title, title_source)
 
     for name in SCALAR_FIELDS:
+        # a URL is taken as the parser gave it: decoding entities again would turn "&amp;lang=" (already
+        # "&lang=") into "〈="
+        clean = str.strip if name == "canonical_url" else _short
         for cand in _ordered(name, meta, site, rules):
-            if isinstance(cand.value, str) and _short(cand.value):
-                put(name, _short(cand.value), cand.source)
+            if isinstance(cand.value, str) and clean(cand.value):
+                put(name, clean(cand.value), cand.source)
                 break
 
     for name in ("authors", "tags"):

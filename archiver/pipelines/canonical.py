@@ -1,12 +1,15 @@
-"""Which address a record is archived under: the page's declared canonical URL, or the URL it was fetched from.
+"""Which address a record is archived under: the URL it was fetched from, written as the source's own address.
 
 The canonical URL is the record's identity (its ``id``, its index row, its revisions), so a page must not be
 able to claim another page's identity. A hostile or broken page can declare any ``<link rel=canonical>``: the
 home page, a page of another source (``th.usembassy.gov`` in an ``la`` record), or another article of the same
-site, whose record would then become "revision 2" with this page's text. The declared canonical is accepted
-only when it is on the source's own hosts, is one of its article URLs, and is not known as a page of its own
-(discovered as an article in this run, or archived before as fetched from that very address). Otherwise the
-fetched URL is the identity, and the refusal is counted (``archiver/source/<s>/canonical_refused/<reason>``).
+site, which this run may not have discovered yet; accepting it would archive this page's text under that
+article's identity, and the real article would then pass for "unchanged" when it is listed. So a declared
+canonical is accepted only when it names the same page as the one fetched (the same path and query once the
+source's own addresses, tracking parameters and the registry's rewrites are taken into account); what it adds
+is then only the address's spelling, which ``Source.canonical_url`` writes the registry's way anyway. Any other
+declared canonical is refused and counted (``archiver/source/<s>/canonical_refused/<reason>``: ``offsite``,
+``other_page``, ``unusable``), and the fetched URL is the identity.
 """
 
 from __future__ import annotations
@@ -33,18 +36,8 @@ async def refusal(spider: Any, source: Source, fetched: str, declared: str) -> s
         return "unusable"
     if address is None:
         return "offsite"
-    if clean_url(address) == clean_url(fetched) or _path(clean_url(address)) == _path(clean_url(fetched)):
-        return None  # the same page (another scheme, a mirror, tracking parameters)
-    is_article = getattr(spider, "is_article_url", None)
-    if is_article is not None and not is_article(source, address):
-        return "not_article_url"
-    if address in getattr(spider, "_seen_urls", ()):
-        return "other_page"  # discovered as an article of its own in this run
-    index = getattr(spider, "index", None)
-    if index is not None:
-        archived_from = await index.fetched_as(clean_url(source.canonical_url(address)))
-        if archived_from is not None and _path(archived_from) == _path(clean_url(address)):
-            return "other_page"  # archived before, fetched from its own address
+    if _path(clean_url(address)) != _path(clean_url(source.primary_url(fetched))):
+        return "other_page"
     return None
 
 

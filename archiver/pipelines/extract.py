@@ -116,6 +116,10 @@ class ExtractPipeline:
                                                                self.crawler.stats)
         if how != "page" or "canonical_url" not in provenance:
             provenance["canonical_url"] = how
+        if article.get("images"):  # the site's own images at the site's own address, as the record's URL is
+            article["images"] = [{**image, "url": source.canonical_url(image["url"])}
+                                 if isinstance(image.get("url"), str) and source.on_site(image["url"]) else image
+                                 for image in article["images"]]
         apply_selector_overrides(article, provenance, item["html"], source.extra.get("selectors") or {})
         article["provenance"] = provenance
         return article

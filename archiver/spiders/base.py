@@ -26,6 +26,7 @@ from scrapy.http import Request, Response
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
+from w3lib.url import safe_url_string
 
 from archiver import outcomes
 from archiver.archive.feeds import archive_feeds
@@ -75,9 +76,22 @@ _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\
 
 
 def normal_lastmod(raw: str | None) -> str | None:
-    """A sitemap lastmod as stored in records and the index (ISO 8601 as given), or None if not ISO."""
+    """A sitemap lastmod as stored in records and the index (ISO 8601 as given), or None when it is not a real
+    moment: the shape alone would let ``2024-02-30T25:61:00+99:00`` into the archive."""
     raw = (raw or "").strip()
-    return raw if _TIMESTAMP.match(raw) else None
+    if not _TIMESTAMP.match(raw):
+        return None
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return raw if moment.utcoffset() is None or abs(moment.utcoffset().total_seconds()) <= 14 * 3600 else None
+
+
+def request_length(url: str) -> int:
+    """How long Scrapy will find the URL: it percent-encodes it (w3lib) before its length limit applies, so a
+    URL in Lao script is about nine times longer than it looks."""
+    return len(safe_url_string(url))
 
 
 def parse_day(name: str, value: str | None) -> date | None:
@@ -429,7 +443,7 @@ class ArchiveSpider(scrapy.Spider):
             reason = "bad_url" if unusable else "offsite"
         elif not article:
             reason = "not_article_url"
-        elif len(address) > self.url_length_limit:
+        elif request_length(address) > self.url_length_limit:
             reason = "url_too_long"
         elif self.is_too_old(entry):
             reason = "before_since"

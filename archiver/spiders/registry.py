@@ -21,7 +21,7 @@ import itertools
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -37,7 +37,7 @@ from archiver.discovery.listings import parse_listing
 from archiver.discovery.plan import DiscoveryStep
 from archiver.discovery.sitemaps import SitemapError, parse_sitemap
 from archiver.sources import Source
-from archiver.spiders.base import ArchiveSpider
+from archiver.spiders.base import ArchiveSpider, request_length
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,8 @@ class StepRun:
 
     pending: int = 0  # documents asked for and not yet settled
     found: int = 0  # on-site article URLs its documents listed (whatever became of them)
-    works: bool = False  # a document answered as the method expects, even if it listed nothing new
+    works: bool = False  # the API answered an incremental request as it should, even if it listed nothing
+    failed: int = 0  # documents that failed after being asked for (errors, unreadable, a repeated API page)
     last_page: tuple[Any, ...] = ()  # the post ids of the API page read last (a repeated page ends paging)
     sitemap_entries: list[Entry] = field(default_factory=list)  # held back to be offered newest first
 
@@ -102,7 +103,8 @@ class RegistrySpider(ArchiveSpider):
             absolute = source.base_url + url if url.startswith("/") else urljoin(source.base_url + "/", url)
             if source.plan[index].method == "wp-rest":
                 absolute = self._rest_page_url(source, absolute, 1)
-            self._request_document(source, index, absolute, listing_page=1)
+            self._request_document(source, index, absolute, listing_page=1,
+                                   incremental="modified_after=" in absolute)
         if not self._steps[key].pending:  # every document was refused before it was asked for
             self._step_done(source, index)
 
@@ -112,6 +114,11 @@ class RegistrySpider(ArchiveSpider):
             entries, run.sitemap_entries = run.sitemap_entries, []
             self._offer_entries(source, index, newest_first(entries))
         stats = self.crawler.stats
+        if (run.found or run.works) and run.failed:
+            # the step worked, but some of its documents did not: the posts they list were never discovered
+            outcomes.count(stats, source.name, "discovery", "incomplete", step.name, value=run.failed)
+            logger.warning("%s: %d %s document(s) failed; the posts they list were not discovered this run",
+                           source.name, run.failed, step.name)
         if run.found or run.works:
             outcomes.count(stats, source.name, "discovery", "method", step.name)
         else:
@@ -146,7 +153,7 @@ class RegistrySpider(ArchiveSpider):
             pass
         elif address is None:
             reason = "offsite_document"
-        elif len(address) > self.url_length_limit:
+        elif request_length(address) > self.url_length_limit:
             reason = "url_too_long"
         elif address in self._documents_seen[source.name]:
             outcomes.count(stats, source.name, "discovery", "repeated_documents")
@@ -182,6 +189,11 @@ class RegistrySpider(ArchiveSpider):
         """The step of a document that was open, now settled; None when it was settled already."""
         return self._documents.pop(meta.get("document", 0), None)
 
+    def _failed_document(self, source: str, index: int, reason: str) -> None:
+        """Count a document that was asked for and failed (its step then knows it is incomplete)."""
+        outcomes.count(self.crawler.stats, source, "discovery", "errors", reason)
+        self._steps[(source, index)].failed += 1
+
     def _document_done(self, key: Key) -> None:
         source = self.sources_by_name[key[0]]
         run = self._steps[key]
@@ -202,7 +214,7 @@ class RegistrySpider(ArchiveSpider):
                 parsed = await asyncio.to_thread(_parsed_or_error, parse, response, step)
                 reader(response, source, key[1], step, parsed)
         except Exception as exc:  # a document we cannot read is one failed document, never a stalled source
-            outcomes.count(self.crawler.stats, source.name, "discovery", "errors", "unreadable")
+            self._failed_document(source.name, key[1], "unreadable")
             logger.warning("%s: could not read discovery document %s: %r", source.name, response.url, exc,
                            exc_info=True)
         finally:
@@ -214,6 +226,7 @@ class RegistrySpider(ArchiveSpider):
         if key is None:
             return
         self.on_discovery_error(failure)
+        self._steps[key].failed += 1
         self._document_done(key)
 
     def on_request_dropped(self, request: Request, spider: Any = None) -> None:
@@ -221,7 +234,7 @@ class RegistrySpider(ArchiveSpider):
         if key is None:
             super().on_request_dropped(request, spider)
             return
-        outcomes.count(self.crawler.stats, key[0], "discovery", "errors", "dropped_by_scrapy")
+        self._failed_document(key[0], key[1], "dropped_by_scrapy")
         self._document_done(key)
 
     def check_stalled_discovery(self, quiet_for: float) -> None:
@@ -230,7 +243,7 @@ class RegistrySpider(ArchiveSpider):
             return
         for document, key in list(self._documents.items()):
             del self._documents[document]
-            outcomes.count(self.crawler.stats, key[0], "discovery", "errors", "lost")
+            self._failed_document(key[0], key[1], "lost")
             logger.warning("%s: a %s document never came back from Scrapy; going on without it", key[0],
                            self.sources_by_name[key[0]].plan[key[1]].name)
             self._document_done(key)
@@ -240,7 +253,7 @@ class RegistrySpider(ArchiveSpider):
         if kind:
             outcomes.count(self.crawler.stats, source.name, "challenges")
             outcomes.count(self.crawler.stats, source.name, "challenges", kind)
-            outcomes.count(self.crawler.stats, source.name, "discovery", "errors", "challenge")
+            self._failed_document(source.name, response.meta["step"], "challenge")
             outcomes.note_once(self.crawler.stats, "challenge", response.url,
                                f"{kind} bot check instead of a discovery document; not bypassed")
         return bool(kind)
@@ -258,7 +271,10 @@ class RegistrySpider(ArchiveSpider):
     def _address(source: Source, url: str) -> tuple[str | None, bool]:
         """Where to fetch an entry's URL (None when off-site), and whether the URL is unusable."""
         try:
-            urlsplit(url).port  # noqa: B018 - raises on an unparsable host or port
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises on an unparsable host or port
+            if parts.scheme not in ("http", "https"):  # javascript:, mailto:, file:: no web page at all
+                return None, True
             return source.fetch_address(url), False
         except Exception:  # a URL no parser or registry rewrite can use
             return None, True
@@ -303,18 +319,20 @@ class RegistrySpider(ArchiveSpider):
         stats = self.crawler.stats
         if isinstance(parsed, SitemapError):
             outcomes.count(stats, source.name, "discovery", "invalid_sitemap")
+            self._steps[(source.name, index)].failed += 1
             outcomes.note_once(stats, f"{step.name} unusable", response.url, str(parsed))
             return
         if isinstance(parsed, Exception):
             raise parsed
         if parsed.malformed:
             outcomes.count(stats, source.name, "discovery", "invalid_sitemap")
-            outcomes.note_once(stats, "malformed sitemap (using the entries before the error)",
+            outcomes.note_once(stats, "malformed sitemap (read as far as the parser could recover)",
                                response.url, parsed.malformed)
+        entries = absolute_entries(parsed.entries, response.url)
         if parsed.kind == "urlset":
-            self._steps[(source.name, index)].sitemap_entries.extend(parsed.entries)
+            self._steps[(source.name, index)].sitemap_entries.extend(entries)
             return
-        for child in parsed.entries:
+        for child in entries:
             if step.follow and not step.follow.search(child.url.split("?")[0]):
                 continue
             if self.is_too_old(child):
@@ -325,12 +343,12 @@ class RegistrySpider(ArchiveSpider):
 
     def _read_feed(self, response: Response, source: Source, index: int, step: DiscoveryStep, parsed: Any) -> None:
         if isinstance(parsed, FeedError):
-            outcomes.count(self.crawler.stats, source.name, "discovery", "errors", "invalid_feed")
+            self._failed_document(source.name, index, "invalid_feed")
             outcomes.note_once(self.crawler.stats, f"{step.name} unusable", response.url, str(parsed))
             return
         if isinstance(parsed, Exception):
             raise parsed
-        self._offer_entries(source, index, parsed)
+        self._offer_entries(source, index, absolute_entries(parsed, response.url))
 
     def _read_listing(self, response: Response, source: Source, index: int, step: DiscoveryStep,
                       listing: Any) -> None:
@@ -345,6 +363,7 @@ class RegistrySpider(ArchiveSpider):
         if not listing.next_url or all_too_old or self.limit_reached(source):
             return
         if page >= step.max_pages:
+            outcomes.count(self.crawler.stats, source.name, "discovery", "capped", step.name)
             outcomes.note_once(self.crawler.stats, "listing page cap reached", response.url)
             return
         self._request_document(source, index, listing.next_url, listing_page=page + 1)
@@ -377,24 +396,28 @@ class RegistrySpider(ArchiveSpider):
         error such as ``rest_no_route``) means the API is not usable here: counted, and the step falls through."""
         stats = self.crawler.stats
         if isinstance(data, ValueError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-            outcomes.count(stats, source.name, "discovery", "errors", "not_json")
+            self._failed_document(source.name, index, "not_json")
             outcomes.note_once(stats, f"{step.name} unusable (not JSON)", response.url, level=logging.INFO)
             return
         if isinstance(data, dict) and "code" in data:
-            outcomes.count(stats, source.name, "discovery", "errors", "api_error")
+            self._failed_document(source.name, index, "api_error")
             outcomes.note_once(stats, f"{step.name} unusable ({data.get('code')})", response.url, level=logging.INFO)
             return
         if not isinstance(data, list):
-            outcomes.count(stats, source.name, "discovery", "errors", "not_json")
+            self._failed_document(source.name, index, "not_json")
             return
         run = self._steps[(source.name, index)]
         posts = [p for p in data if isinstance(p, dict) and isinstance(p.get("link"), str)]
         ids = tuple(str(p.get("id") or p["link"]) for p in posts)
         if ids and ids == run.last_page:
-            outcomes.count(stats, source.name, "discovery", "errors", "repeated_page")
+            self._failed_document(source.name, index, "repeated_page")
             outcomes.note_once(stats, f"{step.name} answered the same page twice; paging stops", response.url)
             return
-        run.works, run.last_page = True, ids
+        run.last_page = ids
+        # An empty answer is the API working only for an incremental run (nothing modified since the last whole
+        # run); otherwise an API that lists no post of this site (a staging address, a broken plugin) has not
+        # shown it works, and discovery falls through to the sitemaps.
+        run.works = run.works or bool(response.meta.get("incremental"))
         outcomes.count(stats, source.name, "discovery", "api_pages")
         entries = [entry for entry in (self._rest_entry(p) for p in posts) if entry is not None]
         if len(entries) < len(data):
@@ -406,13 +429,17 @@ class RegistrySpider(ArchiveSpider):
         except ValueError:
             pages = 0
         all_too_old = bool(articles) and all(self.is_too_old(e) for e in articles)
+        if not posts and page < pages:  # the API says there is more, and gives nothing: it stopped short
+            self._failed_document(source.name, index, "empty_page")
+            return
         if page >= pages or not posts or all_too_old or self.limit_reached(source):
             return
         if page >= step.max_pages:
+            outcomes.count(stats, source.name, "discovery", "capped", step.name)
             outcomes.note_once(stats, f"{step.name} page cap reached", response.url)
             return
         self._request_document(source, index, self._rest_page_url(source, response.url, page + 1),
-                               listing_page=page + 1)
+                               listing_page=page + 1, incremental=response.meta.get("incremental", False))
 
     @staticmethod
     def _rest_entry(post: dict[str, Any]) -> Entry | None:
@@ -425,6 +452,23 @@ class RegistrySpider(ArchiveSpider):
             day = parse_loose_date(published[:10])
         return Entry(url=post["link"].strip(), day=day, raw_date=local or published, published=True,
                      modified=normalize_gmt(post.get("modified_gmt")), published_at=published)
+
+
+def absolute_entries(entries: list[Entry], document_url: str) -> list[Entry]:
+    """Entries with their URLs made absolute against the document that lists them.
+
+    The protocols ask for absolute http(s) URLs, but sites publish relative ones (``/x/``, ``//host/x/``) and
+    upper-case schemes (``HTTP://``): a browser follows them, so discovery reads them the same way, and what still
+    is not an http(s) URL (``javascript:``, ``file:``) is offered as it is, to be counted as a bad URL.
+    """
+    out = []
+    for entry in entries:
+        try:
+            url = urljoin(document_url, entry.url.strip())
+        except ValueError:  # an unparsable host: left for offer() to count as bad_url
+            url = entry.url
+        out.append(entry if url == entry.url else replace(entry, url=url))
+    return out
 
 
 def _parsed_or_error(parse: Parse, response: Response, step: DiscoveryStep) -> Any:

@@ -234,6 +234,9 @@ class ArchiveIndex:
             "SET complete_since = MAX(watermarks.complete_since, excluded.complete_since), run_id = excluded.run_id",
             (source, started_at, run_id))
 
+    def forget_watermark(self, source: str) -> None:
+        self.db.execute("DELETE FROM watermarks WHERE source = ?", (source,))
+
     def source_stats(self) -> list[tuple[str, int, str | None, str | None]]:
         """Per source: records indexed, earliest and latest ``published_at`` (by day)."""
         return self.db.execute(

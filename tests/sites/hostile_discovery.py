@@ -17,6 +17,9 @@ mapping every case to its address, then serves until terminated.
 - ``canonical``: posts whose ``<link rel=canonical>`` claims another post, the home page, or another
   mission's host.
 
+- ``oddlocs``: a urlset whose <loc>s a browser would follow though the protocol wants absolute lower-case URLs:
+  ``HTTP://``, ``Http://``, a relative ``/path/`` and a scheme-relative ``//host:port/path/``; plus a
+  ``javascript:`` one, which is no page at all; and a raw ``&`` before an escaped ``&amp;`` in a query.
 - ``rss1``/``atom03``: no API and no sitemaps, only a feed in RSS 1.0 (RDF, ``dc:date``) or Atom 0.3.
 - ``big``: a sitemap of ``BIG`` posts that all answer 404 (discovery must not queue them all at once).
 
@@ -55,10 +58,12 @@ POSTS = {
     "badloc": ["river-talks-open"],
     "articles": ["river-talks-open", "fish-migration-study", "reading-room-hours", "field-trip-champasak"],
     "canonical": ["river-talks-open", "fish-migration-study", "reading-room-hours", "field-trip-champasak"],
+    "oddlocs": ["river-talks-open", "fish-migration-study", "reading-room-hours", "field-trip-champasak"],
     "rss1": ["river-talks-open", "fish-migration-study"],
     "atom03": ["reading-room-hours", "field-trip-champasak"],
 }
 LONG_SEGMENT = "x" * 2500
+LAO_SEGMENT = "ຂ່າວ" * 100  # 400 characters, 10,800 once percent-encoded as Scrapy sends it
 BIG = 600
 XML = "application/xml; charset=utf-8"
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
@@ -97,7 +102,8 @@ class HostileDiscovery(resource.Resource):
             return b""
         if case == "canonical":
             claims = {"claims-other-post": f"{site}/river-talks-open/", "claims-home": f"{site}/",
-                      "claims-other-mission": "https://th.usembassy.gov/river-talks-open/"}
+                      "claims-other-mission": "https://th.usembassy.gov/river-talks-open/",
+                      "claims-unlisted-post": f"{site}/a-post-not-listed-yet/"}
             slug = rest.strip("/")
             if slug in claims:
                 title = f"Embassy Note {len(slug)}: {slug.replace('-', ' ').title()}"
@@ -127,12 +133,20 @@ class HostileDiscovery(resource.Resource):
                        "/post-sitemap.xml": urlset(posts)},
             "articles": {"/sitemap_index.xml": index([f"{site}/post-sitemap.xml", f"{site}/post-sitemap2.xml"]),
                          "/post-sitemap.xml": urlset([f"{site}/", *posts[:3], f"{site}/{LONG_SEGMENT}/",
+                                                      f"{site}/{LAO_SEGMENT}/",
                                                       f"{other_port}/field-trip-champasak/",
                                                       "http://elsewhere.invalid/reading-room-hours/",
                                                       f"{site}/moved-post/"]),
                          "/post-sitemap2.xml": urlset(posts[2:4])},
             "big": {"/sitemap_index.xml": index([f"{site}/post-sitemap.xml"]),
                     "/post-sitemap.xml": urlset([f"{site}/gone-{n}/" for n in range(BIG)])},
+            "oddlocs": {"/sitemap_index.xml": index([f"{site}/post-sitemap.xml"]),
+                        "/post-sitemap.xml": urlset([site.replace("http://", "HTTP://") + "/river-talks-open/",
+                                                     site.replace("http://", "Http://") + "/fish-migration-study/",
+                                                     "/reading-room-hours/",
+                                                     site.replace("http:", "") + "/field-trip-champasak/",
+                                                     "javascript:alert(1)",
+                                                     f"{site}/?p=7&lang=lo", f"{site}/?p=8&amp;lang=lo"])},
             "rss1": {"/feed/": '<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
                                'xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
                                f'<channel rdf:about="{site}/feed/"><title>Embassy news</title><link>{site}/</link>'
@@ -147,7 +161,8 @@ class HostileDiscovery(resource.Resource):
                       "/feed/": '<?xml version="1.0"?><rss version="2.0"><channel><title>Empty</title></channel></rss>'},
             "canonical": {"/sitemap_index.xml": index([f"{site}/post-sitemap.xml"]),
                           "/post-sitemap.xml": urlset([*posts, f"{site}/claims-other-post/", f"{site}/claims-home/",
-                                                       f"{site}/claims-other-mission/"])},
+                                                       f"{site}/claims-other-mission/",
+                                                       f"{site}/claims-unlisted-post/"])},
         }.get(case, {})
         if rest in documents:
             ctype = {"rss1": "application/rdf+xml", "atom03": "application/atom+xml"}.get(case, "application/rss+xml")

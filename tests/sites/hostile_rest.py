@@ -9,6 +9,9 @@ discovery falls back to). Prints the first case's address, then one JSON line ma
 - ``noroute``: the API is gone (404 ``rest_no_route``).
 - ``html``: the theme answers ``/wp-json/...`` with an HTML page (200), as with broken permalinks.
 - ``errorjson``: the API answers 200 with a WordPress error object.
+- ``empty``: the API answers every request with ``[]`` (a broken plugin); ``staging``: it lists the posts at a
+  staging address (another host), as a site whose ``siteurl`` was never changed.
+- ``page2fails``: page 2 answers 500 ``PAGE2_FAILURES`` times (one run's request and retries), then works.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ POSTS = 35
 FALLBACK = 2  # the posts the sitemap lists when the API is closed: the first two
 TEXT = ("The embassy's cultural office opened registration for its summer reading programme, number {n} in the "
         "series, with books in Lao and English for readers between ten and sixteen years old.")
-CASES = ("paged", "repeat", "closed401", "closed403", "noroute", "html", "errorjson")
+CASES = ("paged", "repeat", "closed401", "closed403", "noroute", "html", "errorjson", "empty", "staging",
+         "page2fails")
+PAGE2_FAILURES = 4  # "page2fails": page 2 answers 500 this many times (one run's request and its 3 retries)
 
 
 def post_path(n: int) -> str:
@@ -40,6 +45,7 @@ class HostileRest(resource.Resource):
         super().__init__()
         self.case = case
         self.base = ""
+        self.page2_failures = 0
 
     def send(self, request, body: str | bytes, ctype: str = "text/html; charset=utf-8", code: int = 200) -> bytes:
         request.setResponseCode(code)
@@ -84,6 +90,10 @@ class HostileRest(resource.Resource):
             return error(404, "rest_no_route")
         if self.case == "errorjson":
             return self.send(request, json.dumps({"code": "rest_disabled", "message": "disabled"}), json_type)
+        if self.case == "empty":
+            request.setHeader(b"X-WP-Total", b"0")
+            request.setHeader(b"X-WP-TotalPages", b"0")
+            return self.send(request, "[]", json_type)
         if self.case == "html":
             return self.send(request, "<!DOCTYPE html><html><head><title>Home</title></head><body><h1>Welcome</h1>"
                              "</body></html>")
@@ -93,8 +103,12 @@ class HostileRest(resource.Resource):
         pages = 5 if self.case == "repeat" else math.ceil(POSTS / per_page)
         if page > pages:
             return error(400, "rest_post_invalid_page_number")
+        if self.case == "page2fails" and page == 2 and self.page2_failures < PAGE2_FAILURES:
+            self.page2_failures += 1
+            return error(500, "internal_server_error")
         chosen = newest_first[(page - 1) * per_page:page * per_page]
-        body = [{"id": 500 + n, "link": f"{self.base}{post_path(n)}", "date": f"2024-03-{n % 28 + 1:02d}T10:04:05",
+        host = "http://staging.invalid" if self.case == "staging" else self.base
+        body = [{"id": 500 + n, "link": f"{host}{post_path(n)}", "date": f"2024-03-{n % 28 + 1:02d}T10:04:05",
                  "date_gmt": f"2024-03-{n % 28 + 1:02d}T03:04:05", "modified_gmt": "2024-04-01T00:00:00"}
                 for n in chosen]
         request.setHeader(b"X-WP-Total", str(POSTS).encode())
