@@ -1,5 +1,5 @@
 """The ``archiver`` command: list sources, crawl them, fetch given URLs, extract a saved page, run the offline
-demo, serve the demo site, verify the archive.
+demo, serve the demo site, verify the archive, re-extract it from its captures, list or package the captures.
 
 Crawls themselves are ordinary Scrapy crawls (``scrapy crawl embassy -a site=la``); this command adds what
 Scrapy has no verb for. Exit codes: 0 success, 1 the run failed (``verify``: something is damaged), 2 usage
@@ -116,6 +116,12 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     return run_reextract(args)
 
 
+def cmd_captures(args: argparse.Namespace) -> int:
+    from archiver.captures.command import run_captures
+
+    return run_captures(args)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from archiver.demo.run import run_demo
 
@@ -217,6 +223,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parallel", type=int, default=4, help="sources replayed at the same time (default 4)")
     p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
     p.set_defaults(func=cmd_reextract)
+
+    p = sub.add_parser("captures", help="list the capture files (WARC), or package them as one WACZ for "
+                                        "replayweb.page and pywb")
+    p.add_argument("sources", nargs="*", help="only these sources (default: every source captured)")
+    p.add_argument("--captures", help="the captures folder (default: data/captures)")
+    p.add_argument("--run", action="append", metavar="RUN_ID", help="only the files of this run (repeat it)")
+    p.add_argument("--wacz", metavar="OUT.wacz", help="write the selected files as one WACZ (never overwrites)")
+    p.add_argument("--from", dest="original", metavar="ARCHIVE", help="the archive whose articles become the "
+                   "WACZ's pages (default: the one beside the captures: D for D-captures)")
+    p.add_argument("--json", action="store_true", help="list the manifest lines as JSON")
+    p.set_defaults(func=cmd_captures)
 
     p = sub.add_parser("extract", help="extract the article record from a saved HTML page and print it as JSON")
     p.add_argument("path", help="saved page (.html or .html.gz)")

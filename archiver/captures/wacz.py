@@ -65,11 +65,13 @@ def packaged_name(entry: dict[str, Any]) -> str:
     return f"{entry['source']}-{Path(entry['path']).name}"
 
 
-def pages_from_archive(archive: Path, captures: dict[tuple[str, int], Capture]) -> list[dict[str, Any]]:
-    """The archived articles made from ``captures`` (by WARC and offset), one page each (latest record of a URL)."""
+def pages_from_archive(archive: Path, captures: dict[tuple[str, int], Capture], sources: set[str]
+                       ) -> list[dict[str, Any]]:
+    """The articles of ``sources`` archived from ``captures`` (by WARC and offset): one page per URL, at the
+    latest capture a record was made from."""
     pages: dict[str, dict[str, Any]] = {}
     for entry in read_manifest(archive):
-        if not entry.get("path"):
+        if not entry.get("path") or entry.get("source") not in sources:
             continue
         with gzip.open(archive / entry["path"], "rt", encoding="utf-8") as stream:
             for line in stream:
@@ -122,7 +124,8 @@ def write_wacz(root: Path, out: Path, files: list[dict[str, Any]], *, archive: P
         except OSError as exc:
             raise WaczError(f"the index of {entry['path']} cannot be read: {exc}") from exc
     use_archive = archive is not None and (archive / "manifest.jsonl").is_file()
-    pages = pages_from_archive(archive, captures) if use_archive else pages_from_captures(captures)
+    sources = {e["source"] for e in files}
+    pages = pages_from_archive(archive, captures, sources) if use_archive else pages_from_captures(captures)
     temp = out.with_name(f".{out.name}.{os.getpid()}.part")
     with tempfile.TemporaryDirectory(prefix=".wacz-", dir=out.parent) as staging_dir:
         staging = Path(staging_dir)
