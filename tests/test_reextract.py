@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -104,8 +105,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     made = subprocess.run([sys.executable, "-m", "archiver.cli", "demo", "--archive", str(archive)], cwd=REPO,
                           capture_output=True, text=True, timeout=240, env=env_with(None))
     assert made.returncode == 0, made.stderr[-4000:]
-    # The demo served its sites from its own process, which has exited: no server of those sites is left.
-    again = reextract(tmp / "again", "--captures", str(tmp / "demo-captures"))
+    # The demo served its sites from its own process, which has exited: no server of those sites is left. It
+    # printed how to re-extract its captures; that command is the one run (into a folder of the test's).
+    printed = next(line.split(": ", 1)[1] for line in made.stdout.splitlines()
+                   if line.strip().startswith("re-extract them offline:"))
+    words = shlex.split(printed)
+    assert words[:2] == ["archiver", "reextract"] and words[words.index("--archive") + 1].endswith("demo-reextracted")
+    arguments = words[2:words.index("--archive")] + words[words.index("--archive") + 2:]
+    again = reextract(tmp / "again", *arguments)
     return Demo(archive, tmp / "demo-captures", made.stdout, again)
 
 
