@@ -16,6 +16,7 @@ import json
 import os
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 import zlib
@@ -141,6 +142,14 @@ def test_every_request_was_answered_from_the_captures(demo: Demo) -> None:
         assert stats["downloader/request_count"] == answered == stats["downloader/response_count"]
         assert stats["robotstxt/response_count"] == 1  # robots.txt too came from the captures
     assert demo.again.report["captures"]["enabled"] is False and not (demo.again.archive.parent / "again-captures").exists()
+
+
+def test_a_replay_never_says_a_source_was_seen_whole(demo: Demo) -> None:
+    """Its archive is complete only up to its captures: a live crawl continuing it must list every post again."""
+    index = demo.again.archive.parent / "again-state" / "index.sqlite"
+    with sqlite3.connect(index) as db:
+        assert db.execute("SELECT count(*) FROM watermarks").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == len(read_archive(demo.again.archive))
 
 
 def test_the_report_compares_every_record(demo: Demo) -> None:

@@ -32,6 +32,11 @@ CAPTURES_METHOD = "captures"
 class ReplayedDiscovery(RegistrySpider):
     """A registry spider whose discovery ends with the captured pages it did not reach (see the module)."""
 
+    # A replay says what the captures held, not what the site holds now: the re-extracted archive is complete only
+    # up to its captures, so it never records that a source was seen whole (its index's watermark), and a live
+    # crawl continuing that archive lists the whole site again instead of only what changed since the replay.
+    covers_sources_whole = False
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._plan_done: set[str] = set()
