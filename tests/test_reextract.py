@@ -35,7 +35,8 @@ from .sites.capture_site import NOT_UTF8
 from .test_captures import REGISTRY, SOURCE, server_log
 from .warcs import assert_points_at_its_response, read_pointer, warc_records
 
-PER_FETCH = {"run_id", "fetched_at"}  # what a re-extraction may change: which run, and when the bytes came
+PER_FETCH = {"run_id", "fetched_at"}
+SINCE = "2024-01-01"  # what a re-extraction may change: which run, and when the bytes came
 QUICK = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "RETRY_TIMES=1",
          "-s", "ARCHIVER_RETRY_BACKOFF_BASE=0.05"]
 
@@ -72,6 +73,12 @@ def reextract(archive: Path, *args: str, data: Path | None = None, expect: int =
     return Reextracted(proc, archive, report)
 
 
+def all_requests_answered_by_the_captures(stats: dict[str, Any]) -> None:
+    """Every request Scrapy's downloader saw was one the capture handler answered, or refused by name."""
+    handled = sum(stats.get(f"archiver/replay/{k}", 0) for k in ("answered", "not_captured", "unreadable"))
+    assert stats["downloader/request_count"] == handled > 0
+
+
 def by_id(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for record in records:
@@ -97,6 +104,7 @@ class Demo:
     captures: Path
     output: str
     again: Reextracted
+    period: Reextracted  # la only, --since SINCE
 
 
 @pytest.fixture(scope="module")
@@ -113,8 +121,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     words = shlex.split(printed)
     assert words[:2] == ["archiver", "reextract"] and words[words.index("--archive") + 1].endswith("demo-reextracted")
     arguments = words[2:words.index("--archive")] + words[words.index("--archive") + 2:]
-    again = reextract(tmp / "again", *arguments)
-    return Demo(archive, tmp / "demo-captures", made.stdout, again)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        again = pool.submit(reextract, tmp / "again", *arguments)
+        period = pool.submit(reextract, tmp / "period", "la", "--since", SINCE, *arguments)
+        return Demo(archive, tmp / "demo-captures", made.stdout, again.result(), period.result())
 
 
 def test_the_demo_archive_is_made_again_from_its_captures(demo: Demo) -> None:
@@ -126,6 +136,25 @@ def test_the_demo_archive_is_made_again_from_its_captures(demo: Demo) -> None:
         assert record["run_id"] == demo.again.report["run_id"]
     # the same pages ended the same way: found, fetched, archived, dropped for the same reasons
     assert summary_rows(demo.again.proc.stdout) == summary_rows(demo.output)
+
+
+def test_a_period_is_replayed_as_a_crawl_of_that_period(demo: Demo) -> None:
+    """The demo crawl asked the WordPress API for every post; a replay of one period asks for the period's posts,
+    a page never captured, and is answered with the whole list instead, whose posts it filters by their dates as
+    a crawl does: the period's records come out exactly as the demo made them, hints from the API included."""
+    la = [r for r in read_archive(demo.archive) if r["source"] == "la"]
+    inside = by_id([r for r in la if r["published_at"][:10] >= SINCE])
+    assert inside and len(inside) < len(la)
+    remade = by_id(read_archive(demo.period.archive))
+    assert remade.keys() == inside.keys()
+    for key, record in remade.items():
+        assert without(record, PER_FETCH) == without(inside[key], PER_FETCH), record["url"]
+    stats = demo.period.stats
+    assert stats["archiver/source/la/replay/whole_api_pages"] >= 1 and "archiver/replay/not_captured" not in stats
+    assert stats["archiver/source/la/not_fetched/before_since"] == len(la) - len(inside)
+    entry = demo.period.report["reextract"]["sources"]["la"]
+    assert (entry["identical"], entry["changed"], entry["lost"]) == (len(inside), 0, 0)
+    assert entry["not_in_scope"] == {"outside_period": len(la) - len(inside)}
 
 
 def test_a_remade_record_was_fetched_when_its_capture_was_made(demo: Demo) -> None:
@@ -285,8 +314,9 @@ def noticeboard(tmp_path_factory: pytest.TempPathFactory) -> Noticeboard:
 
 def test_the_site_is_asked_nothing_while_it_is_replayed(noticeboard: Noticeboard) -> None:
     assert noticeboard.asked_while_replaying == []
-    stats = noticeboard.latest.stats
-    assert stats["downloader/request_count"] == stats["archiver/replay/answered"]
+    for replayed in (noticeboard.latest, noticeboard.new_rules, noticeboard.period):
+        assert "archiver/replay/not_captured" not in replayed.stats
+        all_requests_answered_by_the_captures(replayed.stats)
 
 
 def test_revisits_are_read_through_to_the_payload_they_refer_to(noticeboard: Noticeboard) -> None:
@@ -314,6 +344,7 @@ def test_captured_pages_discovery_did_not_reach_are_remade_too(noticeboard: Noti
     assert not_captured >= 1 and stats[prefix + "replay/not_captured"] == not_captured
     assert stats[prefix + "discovery/articles/captures"] == 1 and stats[prefix + "discovery/method/captures"] == 1
     assert replayed.report["outcomes"] == {SOURCE: "ok"}
+    all_requests_answered_by_the_captures(stats)
     (original,) = read_archive(noticeboard.fetched)
     (remade,) = read_archive(replayed.archive)
     assert without(remade, PER_FETCH) == without(original, PER_FETCH)
@@ -353,6 +384,7 @@ def test_a_damaged_capture_is_refused_and_its_page_counted_lost(noticeboard: Not
     original = read_archive(noticeboard.second)
     assert replayed.report["accounting"][SOURCE]["dropped"]["unreadable_capture"] == 1
     assert replayed.stats[f"archiver/source/{SOURCE}/replay/unreadable"] >= 1
+    all_requests_answered_by_the_captures(replayed.stats)
     entry = replayed.report["reextract"]["sources"][SOURCE]
     assert (entry["lost"], entry["identical"]) == (1, len(original) - 1)
     assert entry["examples"]["lost"] == [noticeboard.damaged_url]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from archiver import outcomes
 from archiver.discovery import Entry
@@ -27,6 +28,7 @@ from archiver.spiders.registry import RegistrySpider, StepRun
 logger = logging.getLogger(__name__)
 
 CAPTURES_METHOD = "captures"
+PERIOD_FILTERS = frozenset({"after", "before"})  # the WordPress API's own period filters (``--since``, ``--until``)
 
 
 class ReplayedDiscovery(RegistrySpider):
@@ -67,6 +69,22 @@ class ReplayedDiscovery(RegistrySpider):
                             offered)
             super()._finish_source(source)
         return super().discovery_finished()
+
+    def _rest_page_url(self, source: Source, endpoint: str, page: int) -> str:
+        """The API page a crawl would ask for; with ``--since``/``--until``, the same page without the period's
+        filters when only that one was captured (a crawl of the whole site), so the period's posts are still
+        discovered with the API's dates and filtered here by their dates, as a crawl filters entries."""
+        url = super()._rest_page_url(source, endpoint, page)
+        session = session_for(self.crawler)
+        if session is None or not (self.since or self.until) or session.capture_for(source.name, url) is not None:
+            return url
+        base, _, query = url.partition("?")
+        kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in PERIOD_FILTERS]
+        whole = f"{base}?{urlencode(kept)}"
+        if session.capture_for(source.name, whole) is None:
+            return url
+        outcomes.count(self.crawler.stats, source.name, "replay", "whole_api_pages")
+        return whole
 
     def offer_captured_pages(self, source: Source) -> int:
         session = session_for(self.crawler)
