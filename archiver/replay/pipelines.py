@@ -22,7 +22,7 @@ class CaptureTimePipeline:
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         session = session_for(self.crawler)
-        if isinstance(item, Page) and session is not None:
+        if isinstance(item, Page) and session is not None and "fetched_at" in item.fields:
             when = session.fetched_at(item.get("capture"))
             if when:
                 item["fetched_at"] = when
