@@ -1,5 +1,5 @@
 """The ``archiver`` command: list sources, crawl them, fetch given URLs, extract a saved page, run the offline
-demo, serve the demo site, verify the archive.
+demo, serve the demo site, verify the archive, re-extract it from its captures, list or package the captures.
 
 Crawls themselves are ordinary Scrapy crawls (``scrapy crawl embassy -a site=la``); this command adds what
 Scrapy has no verb for. Exit codes: 0 success, 1 the run failed (``verify``: something is damaged), 2 usage
@@ -116,6 +116,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return run_verify(args)
 
 
+def cmd_reextract(args: argparse.Namespace) -> int:
+    from archiver.replay.command import run_reextract
+
+    return run_reextract(args)
+
+
+def cmd_captures(args: argparse.Namespace) -> int:
+    from archiver.captures.command import run_captures
+
+    return run_captures(args)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from archiver.demo.run import run_demo
 
@@ -197,6 +209,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--progress-every", type=int, default=100, metavar="N",
                    help="a progress line every N parts (default 100; a terminal line is redrawn instead)")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("reextract", help="rebuild records from captures with today's extractor and pipelines, "
+                                         "offline, into a new archive, and compare it with the original")
+    p.add_argument("sources", nargs="*", help="source names (default: every registry source the captures hold)")
+    p.add_argument("--archive", required=True, help="the new archive's folder (new or empty)")
+    p.add_argument("--captures", help="the captures folder (default: <from>-captures beside --from, else "
+                                      "data/captures)")
+    p.add_argument("--from", dest="original", metavar="ARCHIVE", help="the archive to compare with (default: the "
+                   "one the captures sit beside: D for D-captures, data/archive for data/captures)")
+    p.add_argument("--since", help="only posts published on or after YYYY-MM-DD, as for crawl")
+    p.add_argument("--until", help="only posts published on or before YYYY-MM-DD, as for crawl")
+    p.add_argument("--run", action="append", metavar="RUN_ID", help="only the captures of this run (repeat it; "
+                   "default: every run, the latest capture of each URL)")
+    p.add_argument("--base-url", action="append", metavar="SOURCE=URL", help="the address the captures of SOURCE "
+                   "were fetched from (default: read from the captures)")
+    p.add_argument("--state", help="the new archive's state folder (default: <archive>-state)")
+    p.add_argument("--runs", help="run reports folder (default: <archive>-runs)")
+    p.add_argument("--parallel", type=int, default=4, help="sources replayed at the same time (default 4)")
+    p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
+    p.set_defaults(func=cmd_reextract)
+
+    p = sub.add_parser("captures", help="list the capture files (WARC), or package them as one WACZ for "
+                                        "replayweb.page and pywb")
+    p.add_argument("sources", nargs="*", help="only these sources (default: every source captured)")
+    p.add_argument("--captures", help="the captures folder (default: data/captures)")
+    p.add_argument("--run", action="append", metavar="RUN_ID", help="only the files of this run (repeat it)")
+    p.add_argument("--wacz", metavar="OUT.wacz", help="write the selected files as one WACZ (never overwrites)")
+    p.add_argument("--from", dest="original", metavar="ARCHIVE", help="the archive whose articles become the "
+                   "WACZ's pages (default: the one beside the captures: D for D-captures)")
+    p.add_argument("--json", action="store_true", help="list the manifest lines as JSON")
+    p.set_defaults(func=cmd_captures)
 
     p = sub.add_parser("extract", help="extract the article record from a saved HTML page and print it as JSON")
     p.add_argument("path", help="saved page (.html or .html.gz)")

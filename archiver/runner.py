@@ -165,12 +165,14 @@ def finish_run(run_id: str, started: datetime, crawlers: list[Any], sources: lis
 
 
 def finish_crawls(run_id: str, started: datetime, crawls_run: list[tuple[Any, list[str]]], settings: Settings,
-                  notes: Callable[[dict[str, Any]], list[str]] | None = None) -> int:
+                  notes: Callable[[dict[str, Any]], list[str]] | None = None,
+                  report_extra: dict[str, Any] | None = None) -> int:
     """Print the summary, write the run report and return the exit code of crawls sharing one run id.
 
     Each crawl comes with the names of the sources it was meant to archive (used when it did not start); a
     crawl may hold several sources (``archiver fetch``). What a spider adds to its report (``report_extra``)
-    is carried into the run report; ``notes`` turns the report into lines printed after the summary."""
+    is carried into the run report, and so is ``report_extra`` (a command's own: ``archiver reextract``'s
+    comparison); ``notes`` turns the report into lines printed after the summary."""
     rows: list[SourceSummary] = []
     outcomes: dict[str, str] = {}
     reasons: dict[str, str] = {}
@@ -224,6 +226,7 @@ def finish_crawls(run_id: str, started: datetime, crawls_run: list[tuple[Any, li
         "accounting": accounting,
         "crawls": crawls,
         **extra,
+        **(report_extra or {}),
     }
     path = runs_dir(settings) / f"{run_id}.json"
     print(format_summary(rows, storage_errors))

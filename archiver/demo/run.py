@@ -17,7 +17,7 @@ from scrapy.settings import Settings
 
 from archiver.archive.ledger import ledger_for
 from archiver.paths import data_dir
-from archiver.reports import demo_commands, demo_folders
+from archiver.reports import demo_commands, demo_folders, shown_path
 from archiver.sources import Source, load_registry
 from archiver.summary import SourceSummary, format_summary, source_outcome, summarise
 
@@ -97,6 +97,10 @@ def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
         exchanges = sum(crawler.stats.get_value("archiver/captures/exchanges", 0) for crawler in crawlers)
         print(f"captures written under {captures}: {exchanges} HTTP exchanges in {len(warcs)} WARC file(s), "
               f"manifest {captures / 'manifest.jsonl'}")
+        shown = shown_path(captures)
+        print(f"  re-extract them offline: archiver reextract --captures {shown} --archive "
+              f"{shown_path(archive.parent / (archive.name + '-reextracted'))}")
+        print(f"  package them for replayweb.page: archiver captures --captures {shown} --wacz {archive.name}.wacz")
     print(format_summary(rows))
     # The demo keeps its own state and reports (never mixed with a real archive's): say how to look at them.
     print("see it again with:")

@@ -63,6 +63,9 @@ _FAILURE_REASONS = {
     "RedirectLoop": "redirect_loop",
     "TooManyRedirects": "too_many_redirects",
     "InvalidRedirect": "bad_redirect",
+    # archiver.replay (archiver reextract): a request the captures cannot answer, which never goes to the network
+    "NotCaptured": "not_captured",
+    "UnreadableCapture": "unreadable_capture",
 }
 
 
