@@ -15,6 +15,7 @@ from pathlib import Path
 
 from archiver.paths import sources_dir
 from archiver.sources import KINDS, SourceError, load_registry
+from archiver.state.location import StateURLError, state_argument, state_location, state_overrides
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
@@ -55,7 +56,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from archiver.runner import run_crawl, setting_pair
+    from archiver.runner import project_settings, run_crawl, setting_pair
     from archiver.sources import resolve
     from archiver.spiders.base import parse_limit, parse_period
 
@@ -80,10 +81,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"archiver crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    for name, value in (("ARCHIVER_STATE_DIR", args.state), ("ARCHIVER_RUNS_DIR", args.runs),
-                        ("ARCHIVER_CAPTURES_DIR", args.captures)):
+    for name, value in (("ARCHIVER_RUNS_DIR", args.runs), ("ARCHIVER_CAPTURES_DIR", args.captures)):
         if value:
             overrides[name] = str(Path(value).resolve())
+    overrides.update(state_overrides(args.state))
+    state_location(project_settings(overrides))  # a bad ARCHIVER_STATE_URL is a usage error, before anything runs
     base_urls = dict(pair.split("=", 1) for pair in args.base_url or [])
     archive = Path(args.archive).resolve() if args.archive else None
     return run_crawl(sources, since=args.since, until=args.until, limit=limit, archive=archive,
@@ -99,14 +101,17 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 def cmd_runs(args: argparse.Namespace) -> int:
     from archiver.reports import list_runs
 
-    print(list_runs(Path(args.runs) if args.runs else None, args.limit))
+    state = state_argument(args.state)
+    print(list_runs(Path(args.runs) if args.runs else None, args.limit, state=state if state.shared else None))
     return EXIT_OK
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from archiver.reports import archive_stats
 
-    print(archive_stats(Path(args.state) if args.state else None, Path(args.runs) if args.runs else None))
+    state = state_argument(args.state)
+    print(archive_stats(state.folder if args.state and not state.shared else None,
+                        Path(args.runs) if args.runs else None, shared=state if state.shared else None))
     return EXIT_OK
 
 
@@ -158,7 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", help="only posts published on or before YYYY-MM-DD (see the README's edge rules)")
     p.add_argument("--limit", help="at most N articles per source")
     p.add_argument("--archive", help="archive folder (default: data/archive)")
-    p.add_argument("--state", help="state folder: index and locks (default: data/state)")
+    p.add_argument("--state", help="state: a folder (index and locks; default: data/state) or a postgresql:// "
+                   "URL shared by several machines (default: $ARCHIVER_STATE_URL)")
     p.add_argument("--runs", help="run reports folder (default: data/runs)")
     p.add_argument("--captures", help="captures folder, the WARCs of every fetch (default: data/captures, or "
                                       "<archive>-captures beside an --archive)")
@@ -178,7 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--refetch", action="store_true",
                    help="fetch URLs the archive already holds too; a changed page is archived as a new revision")
     p.add_argument("--archive", help="archive folder (default: data/archive)")
-    p.add_argument("--state", help="state folder: index and locks (default: data/state)")
+    p.add_argument("--state", help="state: a folder (index and locks; default: data/state) or a postgresql:// "
+                   "URL shared by several machines (default: $ARCHIVER_STATE_URL)")
     p.add_argument("--runs", help="run reports folder (default: data/runs)")
     p.add_argument("--base-url", action="append", metavar="NAME=URL",
                    help="fetch a registry SOURCE, or a HOST in no registry entry, from another address (a local "
@@ -187,19 +194,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_fetch)
 
     p = sub.add_parser("runs", help="list recent runs")
-    p.add_argument("--runs", help="run reports folder (default: data/runs)")
+    p.add_argument("--runs", help="run reports folder (default: data/runs, or the state database's registry)")
+    p.add_argument("--state", help="a postgresql:// state URL: list the runs of every machine sharing it "
+                                   "(default: $ARCHIVER_STATE_URL)")
     p.add_argument("-n", "--limit", type=int, default=20)
     p.set_defaults(func=cmd_runs)
 
     p = sub.add_parser("stats", help="summarise the archive per source")
-    p.add_argument("--state", help="state folder (default: data/state)")
+    p.add_argument("--state", help="state folder (default: data/state), or a postgresql:// state URL "
+                                   "(default: $ARCHIVER_STATE_URL)")
     p.add_argument("--runs", help="run reports folder (default: data/runs)")
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("verify", help="re-read the archive against its manifest and the index against the "
                                       "archive; report damage (exit 1), repair it with --repair")
     p.add_argument("--archive", help="archive folder (default: data/archive)")
-    p.add_argument("--state", help="state folder: index and locks (default: data/state)")
+    p.add_argument("--state", help="state: a folder (index and locks; default: data/state) or a postgresql:// "
+                   "URL shared by several machines (default: $ARCHIVER_STATE_URL)")
     p.add_argument("--source", nargs="+", metavar="NAME", help="only these sources (default: every source "
                    "the archive or the index holds)")
     p.add_argument("--repair", action="store_true", help="withdraw missing parts, set corrupt ones aside, list "
@@ -224,7 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "default: every run, the latest capture of each URL)")
     p.add_argument("--base-url", action="append", metavar="SOURCE=URL", help="the address the captures of SOURCE "
                    "were fetched from (default: read from the captures)")
-    p.add_argument("--state", help="the new archive's state folder (default: <archive>-state)")
+    p.add_argument("--state", help="the new archive's state: a folder (default: <archive>-state) or a "
+                                   "postgresql:// URL of an empty database")
     p.add_argument("--runs", help="run reports folder (default: <archive>-runs)")
     p.add_argument("--parallel", type=int, default=4, help="sources replayed at the same time (default 4)")
     p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
@@ -265,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except SourceError as exc:
+    except (SourceError, StateURLError) as exc:
         print(f"archiver: {exc}", file=sys.stderr)
         return EXIT_USAGE
 

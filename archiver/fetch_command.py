@@ -17,6 +17,7 @@ from typing import Any
 
 from archiver.paths import sources_dir
 from archiver.sources import SourceError, load_registry
+from archiver.state.location import state_location, state_overrides
 
 EXIT_USAGE = 2
 
@@ -65,10 +66,15 @@ def run_fetch(args: argparse.Namespace) -> int:
             if not line.ignored:
                 print(f"  {line.where}: {line.reason}: {line.text[:100]!r}", file=sys.stderr)
         return EXIT_USAGE
-    for name, value in (("ARCHIVER_STATE_DIR", args.state), ("ARCHIVER_RUNS_DIR", args.runs)):
-        if value:
-            overrides[name] = str(Path(value).resolve())
+    if args.runs:
+        overrides["ARCHIVER_RUNS_DIR"] = str(Path(args.runs).resolve())
+    overrides.update(state_overrides(args.state))
     settings = project_settings(overrides)
+    try:
+        state_location(settings)
+    except ValueError as exc:
+        print(f"archiver fetch: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     process = AsyncCrawlerProcess(settings)
     started = datetime.now(UTC)
     run_id = new_run_id(started)

@@ -22,6 +22,8 @@ from typing import Any
 from scrapy.settings import Settings
 
 from archiver.sources import Source
+from archiver.state.location import state_location
+from archiver.state.runs import record_run
 from archiver.summary import SourceSummary, crawl_report, format_summary, runs_dir, write_report
 from archiver.summary import source_outcome as summary_outcome
 
@@ -242,4 +244,11 @@ def finish_crawls(run_id: str, started: datetime, crawls_run: list[tuple[Any, li
         code = EXIT_FAILED
     else:
         print(f"run {run_id}: exit {code}; report {path}")
+    state = state_location(settings)
+    try:
+        record_run(state, report)
+    except Exception as exc:  # the shared registry lacks the run: the other machines cannot see it
+        print(f"run {run_id}: the run report could not be recorded in the state database {state.describe()}: "
+              f"{exc}", file=sys.stderr)
+        code = EXIT_FAILED
     return code

@@ -97,6 +97,9 @@ ARCHIVER_ARCHIVE_DIR = None
 ARCHIVER_RUNS_DIR = None
 # Cross-run state: the archive index (SQLite) and per-source locks; default: <data dir>/state.
 ARCHIVER_STATE_DIR = None
+# Shared state for several machines: a postgresql:// URL puts the index, the run reports registry and the
+# per-source locks in PostgreSQL (archiver.state.pg). None: $ARCHIVER_STATE_URL, else the state folder above.
+ARCHIVER_STATE_URL = None
 # Skip pages the archive already holds unchanged (and sitemap entries whose lastmod has not moved).
 ARCHIVER_INCREMENTAL = True
 # Extraction worker processes: "auto" (one per core; none on a single core) or a number (0: in-process).

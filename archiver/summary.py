@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sqlite3
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -24,8 +23,10 @@ from scrapy import signals
 from archiver.accounting import account
 from archiver.archive.ledger import ledger_for
 from archiver.outcomes import source_key
-from archiver.paths import data_dir, state_dir
-from archiver.state.index import ArchiveIndex, index_path
+from archiver.paths import data_dir
+from archiver.state.backend import open_index, state_errors
+from archiver.state.location import state_location
+from archiver.state.runs import record_run
 from archiver.state.watermarks import api_failed, saw_everything
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,9 @@ def source_outcome(stats: dict[str, Any], source: str) -> tuple[str, str]:
     reason = stats.get("finish_reason")
     if reason == "source_locked":
         return "locked", "another run holds the source's lock"
+    if stats.get(source_key(source, "lock_lost")):
+        return "failed", ("the source's lock in the state database was lost during the run (see the log); the "
+                          "crawl was stopped so that no two runs archive the source at once")
     not_stored = stats.get(source_key(source, "not_stored"))
     if stats.get(source_key(source, "storage_errors")) or not_stored:
         if not not_stored and stats.get(source_key(source, "storage_errors")) == stats.get(
@@ -225,7 +229,13 @@ class RunSummary:
             format_summary(self.rows, report["storage_errors"]))
         settings = self.crawler.settings
         if settings.getbool("ARCHIVER_WRITE_REPORT", True):
-            write_report(runs_dir(settings) / f"{spider.run_id}.json", report_json(report))
+            document = report_json(report)
+            write_report(runs_dir(settings) / f"{spider.run_id}.json", document)
+            try:
+                record_run(state_location(settings), document)
+            except Exception as exc:  # the report file is written; the shared registry lacks this run
+                logger.error("run %s: the run report could not be recorded in the state database: %s",
+                             spider.run_id, exc)
         self._move_watermarks(spider)
 
     def _move_watermarks(self, spider: Any) -> None:
@@ -239,15 +249,14 @@ class RunSummary:
         forget = [s.name for s in spider.sources if api_failed(stats, s.name)]
         if not (complete or forget):
             return
-        path = index_path(state_dir(settings.get("ARCHIVER_STATE_DIR"), settings.get("ARCHIVER_DATA_DIR")))
         started = spider.started_at.isoformat(timespec="seconds")
         try:
-            with ArchiveIndex(path) as index:
+            with open_index(state_location(settings).index) as index:
                 for name in complete:
                     index.set_watermark(name, started, spider.run_id)
                 for name in forget:
                     index.forget_watermark(name)
-        except (OSError, sqlite3.Error) as exc:  # only costs the next run an incremental shortcut
+        except state_errors() as exc:  # only costs the next run an incremental shortcut
             logger.warning("could not record the sources' completeness in the index: %s", exc)
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TextIO
 
 from archiver.archive.verify import SourceReport, Verifier
-from archiver.paths import default_archive_dir, state_dir
+from archiver.paths import default_archive_dir
 from archiver.sources import load_registry
-from archiver.state.index import index_path
+from archiver.state.location import shown_url, state_argument
 
 EXIT_OK, EXIT_DAMAGED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
@@ -47,11 +47,11 @@ class ProgressLine:
 
 def run_verify(args: argparse.Namespace) -> int:
     archive = Path(args.archive).resolve() if args.archive else default_archive_dir()
-    state = state_dir(args.state)
+    state = state_argument(args.state)
     if not archive.is_dir():
         print(f"archiver verify: no archive folder at {archive}", file=sys.stderr)
         return EXIT_USAGE
-    verifier = Verifier(archive, index_path(state), state / "locks", repair=args.repair,
+    verifier = Verifier(archive, state.index, state.locks, repair=args.repair,
                         progress=ProgressLine(args.progress_every), run_id=f"verify-{time.strftime('%Y%m%dT%H%M%S')}")
     present = verifier.sources_present()
     if args.source:
@@ -68,7 +68,7 @@ def run_verify(args: argparse.Namespace) -> int:
     damaged = any(r.damaged for r in reports)
     code = EXIT_DAMAGED if damaged else EXIT_LOCKED if any(r.busy for r in reports) else EXIT_OK
     if args.json:
-        print(json.dumps({"archive": str(archive), "index": str(verifier.index_file), "repair": args.repair,
+        print(json.dumps({"archive": str(archive), "index": shown_url(str(verifier.index_file)), "repair": args.repair,
                           "exit_code": code, "sources": [r.as_json() for r in reports]},
                          ensure_ascii=False, indent=2))
     else:

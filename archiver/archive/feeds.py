@@ -18,6 +18,7 @@ from scrapy.extensions.feedexport import FeedExporter, ItemFilter
 
 from archiver.archive.storage import archive_uri
 from archiver.items import Article
+from archiver.state.location import IndexLocation
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def archive_feeds(
     spider_name: str,
     crawl_day: date,
     batch_items: int,
-    index: Path | None = None,
+    index: IndexLocation | None = None,
 ) -> dict[str, dict[str, Any]]:
     """FEEDS entries for one run: ``archive://<root>/source=<s>/date=<day>/<run_id>-<part>.jsonl.gz``."""
     feeds: dict[str, dict[str, Any]] = {}

@@ -27,7 +27,8 @@ from archiver.archive.manifest_cache import listed_for_source
 from archiver.archive.storage import TEMP_SUFFIX, finalise_part
 from archiver.archive.verify import check_part
 from archiver.schema import schema_errors
-from archiver.state.index import ArchiveIndex
+from archiver.state.backend import open_index
+from archiver.state.location import IndexLocation
 
 _PART = re.compile(r"^\.(?P<final>.+\.jsonl\.gz)\.(?P<pid>\d+)" + re.escape(TEMP_SUFFIX) + "$")
 
@@ -44,7 +45,8 @@ def recoverable_lines(raw: bytes) -> list[str]:
     return [line for line in lines[:-1] if line.strip()]  # the last piece is incomplete (or empty)
 
 
-def salvage_source(archive_root: Path, source: str, *, index: Path | None, spider: str) -> list[dict[str, Any]]:
+def salvage_source(archive_root: Path, source: str, *, index: IndexLocation | None,
+                   spider: str) -> list[dict[str, Any]]:
     """Salvage or remove every leftover part of ``source``; returns one report entry per part."""
     report: list[dict[str, Any]] = []
     for part in sorted(archive_root.glob(f"source={source}/date=*/.*{TEMP_SUFFIX}")):
@@ -84,7 +86,8 @@ def _first_run_id(part: Path) -> str:
     return json.loads(first).get("run_id", "") if first.strip() else ""
 
 
-def reconcile_source(archive_root: Path, source: str, *, index: Path | None, spider: str) -> list[dict[str, Any]]:
+def reconcile_source(archive_root: Path, source: str, *, index: IndexLocation | None,
+                     spider: str) -> list[dict[str, Any]]:
     """List the parts a kill left linked into place but not yet listed; returns one report entry per part.
 
     ``finalise_part`` links a part into place, then lists it, then indexes it. A kill between the first two
@@ -109,7 +112,7 @@ def reconcile_source(archive_root: Path, source: str, *, index: Path | None, spi
                               started_at=finished, finished_at=finished)
         append_manifest(archive_root, entry)
         if index:
-            with ArchiveIndex(index) as db:
+            with open_index(index) as db:
                 db.commit_file(relative, check.rows, sha256=check.sha256)
         report.append({"part": relative, "action": "listed", "records": check.records})
     return report

@@ -30,7 +30,8 @@ from scrapy.utils.defer import deferred_from_coro
 
 from archiver.archive.ledger import ArchiveLedger, StorageFailure, ledger_for
 from archiver.archive.manifest import ManifestEntry, append_manifest
-from archiver.state.index import ArchiveIndex
+from archiver.state.backend import open_index
+from archiver.state.location import IndexLocation
 
 SCHEME = "archive"
 TEMP_SUFFIX = ".part"
@@ -260,7 +261,7 @@ class AtomicFileFeedStorage:
             spider=self.options.get("archiver_spider", ""),
             source=self.source,
             started_at=self.started_at,
-            index=Path(index) if index else None,
+            index=index or None,  # the SQLite file's path, or the state database's URL
         )
 
 
@@ -289,7 +290,7 @@ def finalise_part(
     spider: str,
     source: str,
     started_at: datetime,
-    index: Path | None,
+    index: IndexLocation | None,
 ) -> ManifestEntry:
     """Make a written part durable, check it, put it in place without replacing anything, index its records,
     then list it. Raises ``PartFailed`` naming the stage that failed.
@@ -334,9 +335,9 @@ def finalise_part(
     )
     if index:  # only now, with the file final and durable, may the index claim its records
         try:
-            with ArchiveIndex(index) as db:
+            with open_index(index) as db:
                 db.commit_file(relative, part_records(final), sha256=sha256)
-        except Exception as exc:  # sqlite3.Error, OSError, a bad record: the part is not indexed
+        except Exception as exc:  # a state store's error, OSError, a bad record: the part is not indexed
             raise failed("index", exc) from exc
     try:
         append_manifest(root, entry)

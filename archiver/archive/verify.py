@@ -42,8 +42,9 @@ from archiver.archive.manifest import (
 )
 from archiver.archive.manifest_cache import listed_for_source
 from archiver.archive.storage import INDEX_KEYS, TEMP_SUFFIX
-from archiver.state.index import ArchiveIndex
-from archiver.state.locks import LockBusy, SourceLock
+from archiver.state.backend import index_exists, open_index, source_lock
+from archiver.state.location import IndexLocation
+from archiver.state.locks import LockBusy
 
 QUARANTINE = ".quarantine"
 REQUIRED_KEYS = ("canonical_url", "url", "source", "content_sha256", "fetched_at")
@@ -206,8 +207,8 @@ class _Parts:
 @dataclass
 class Verifier:
     archive_root: Path
-    index_file: Path
-    locks_dir: Path
+    index_file: IndexLocation  # the SQLite file, or the state database's URL
+    locks_dir: IndexLocation  # the flock folder, or the state database's URL
     repair: bool = False
     progress: Progress | None = None
     run_id: str = ""
@@ -218,8 +219,8 @@ class Verifier:
         """Every source the archive or the index knows of."""
         names = {str(line.get("source")) for line in read_manifest_lines(self.archive_root) if line.get("source")}
         names |= {p.name[len("source="):] for p in self.archive_root.glob("source=*") if p.is_dir()}
-        if self.index_file.exists():
-            with ArchiveIndex(self.index_file) as db:
+        if index_exists(self.index_file):
+            with open_index(self.index_file) as db:
                 names |= set(db.sources())
         return sorted(names)
 
@@ -241,7 +242,7 @@ class Verifier:
 
     def _verify_source(self, source: str) -> SourceReport:
         report = SourceReport(source)
-        lock = SourceLock(self.locks_dir, source, run_id=self.run_id)
+        lock = source_lock(self.locks_dir, source, run_id=self.run_id)
         try:
             lock.acquire()
         except LockBusy as busy:
@@ -283,8 +284,8 @@ class Verifier:
 
     def _check_index(self, report: SourceReport, intact: list[PartCheck]) -> None:
         source = report.source
-        if self.index_file.exists():
-            with ArchiveIndex(self.index_file) as db:
+        if index_exists(self.index_file):
+            with open_index(self.index_file) as db:
                 rows = db.source_rows(source)
                 indexed_parts = db.indexed_parts(source)
         else:
@@ -332,7 +333,7 @@ class Verifier:
             self._list(source, check)
             report.repairs.append({"part": check.path, "action": "listed", "records": check.records})
         parts = checked.intact + checked.unlisted_intact
-        with ArchiveIndex(self.index_file) as db:
+        with open_index(self.index_file) as db:
             before = {url: revision for url, _, revision, _ in db.source_rows(source)}
             records = db.rebuild_source(source, ((p.path, p.sha256, p.rows) for p in parts))
             after = {url: revision for url, _, revision, _ in db.source_rows(source)}

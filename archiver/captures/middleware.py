@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from scrapy import signals
@@ -72,7 +71,7 @@ class CaptureMiddleware:
         settings = self.crawler.settings
         index = None
         if getattr(spider, "index", None) is not None:
-            index = Path(spider.index.path)
+            index = spider.index.location  # the SQLite file's path, or the state database's URL
         root = captures_root(settings, getattr(spider, "archive_dir", None))
         self.writer.open(root, spider.run_id, spider.started_at.date(), index)
         logger.info("captures of run %s in %s", spider.run_id, root)

@@ -1,9 +1,10 @@
 """Which payloads were captured before, so a page fetched again unchanged is a ``revisit``, not a second copy.
 
 For each URL and payload digest, the last full response record holding that payload: its WARC (relative to the
-captures root), offset, length, record id and WARC-Date. The table lives in the state index (``index.sqlite``,
-table ``captures``), so the next run of a source finds it; rows are written only for WARCs that are finalised
-(or salvaged), never for a file still being written, so a revisit never points at bytes a crash could take.
+captures root), offset, length, record id and WARC-Date. The table lives in the state index (table ``captures``
+of ``index.sqlite`` or of the state database: ``archiver.state.backend``), so the next run of a source finds it;
+rows are written only for WARCs that are finalised (or salvaged), never for a file still being written, so a
+revisit never points at bytes a crash could take.
 Within a run, the captures of the files still open are remembered in memory.
 
 The table is a hint: a row whose WARC is not under this run's captures root (a root moved or emptied) is
@@ -15,61 +16,28 @@ Lookups and writes happen on the capture threads, never on the reactor. Without 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections import OrderedDict
 from pathlib import Path
 
 from archiver.captures.records import Original
+from archiver.state.backend import StateIndex, open_index, state_errors
+from archiver.state.location import IndexLocation
 
 logger = logging.getLogger(__name__)
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS captures (
-    url            TEXT NOT NULL,
-    payload_digest TEXT NOT NULL,
-    source         TEXT NOT NULL,
-    warc           TEXT NOT NULL,
-    offset         INTEGER NOT NULL,
-    length         INTEGER NOT NULL,
-    record_id      TEXT NOT NULL,
-    captured_at    TEXT NOT NULL,
-    PRIMARY KEY (url, payload_digest)
-) WITHOUT ROWID
-"""
-UPSERT = """
-INSERT INTO captures (url, payload_digest, source, warc, offset, length, record_id, captured_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT(url, payload_digest) DO UPDATE SET
-  source = excluded.source, warc = excluded.warc, offset = excluded.offset, length = excluded.length,
-  record_id = excluded.record_id, captured_at = excluded.captured_at
-WHERE excluded.captured_at >= captures.captured_at
-"""
 IN_RUN_LIMIT = 50_000  # captures of this run remembered in memory (a miss costs only a full copy)
 
 
-def connect(index: Path) -> sqlite3.Connection:
-    index.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(index, timeout=30, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute(SCHEMA)
-    return db
-
-
-def remember(index: Path, source: str, originals: list[Original]) -> bool:
+def remember(index: IndexLocation, source: str, originals: list[Original]) -> bool:
     """Record the full response records of a finalised WARC; False (and a warning) when the index refused
     them."""
     rows = [(o.url, o.digest, source, o.warc, o.offset, o.length, o.record_id, o.date) for o in originals]
     if not rows:
         return True
     try:
-        db = connect(index)
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            db.executemany(UPSERT, rows)
-            db.execute("COMMIT")
-        finally:
-            db.close()
-    except sqlite3.Error as exc:
+        with open_index(index) as db:
+            db.remember_captures(rows)
+    except state_errors() as exc:
         logger.warning("%s: could not remember %d capture(s) for later revisits (%s); the next run stores "
                        "those pages in full again", source, len(rows), exc)
         return False
@@ -79,10 +47,10 @@ def remember(index: Path, source: str, originals: list[Original]) -> bool:
 class RevisitFinder:
     """Answers "was this payload of this URL captured before, and where?" for one crawl, on one thread."""
 
-    def __init__(self, index: Path | None, root: Path) -> None:
+    def __init__(self, index: IndexLocation | None, root: Path) -> None:
         self.index = index
         self.root = root
-        self._db: sqlite3.Connection | None = None
+        self._db: StateIndex | None = None
         self._db_failed = False
         self._in_run: OrderedDict[tuple[str, str], Original] = OrderedDict()
         self._present: dict[str, bool] = {}
@@ -102,9 +70,8 @@ class RevisitFinder:
         if db is None:
             return None
         try:
-            row = db.execute("SELECT warc, offset, length, record_id, captured_at FROM captures "
-                             "WHERE url = ? AND payload_digest = ?", (url, digest)).fetchone()
-        except sqlite3.Error as exc:
+            row = db.find_capture(url, digest)
+        except state_errors() as exc:
             self._give_up(exc)
             return None
         if row is None or not self._exists(row[0]):
@@ -117,13 +84,13 @@ class RevisitFinder:
             known = self._present[warc] = (self.root / warc).is_file()
         return known
 
-    def _connection(self) -> sqlite3.Connection | None:
+    def _connection(self) -> StateIndex | None:
         if self.index is None or self._db_failed:
             return None
         if self._db is None:
             try:
-                self._db = connect(self.index)
-            except sqlite3.Error as exc:
+                self._db = open_index(self.index)
+            except state_errors() as exc:
                 self._give_up(exc)
                 return None
         return self._db

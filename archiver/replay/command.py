@@ -27,6 +27,7 @@ from archiver.paths import data_dir, default_archive_dir
 from archiver.replay.catalog import SourceCaptures, load_catalog
 from archiver.replay.compare import METADATA, SourceComparison, compare_source, totals
 from archiver.sources import Source, SourceError, load_registry, resolve
+from archiver.state.location import is_database_url, shown_url, state_overrides
 
 EXIT_USAGE = 2
 HANDLER = "archiver.replay.handler.CaptureReplayHandler"
@@ -53,7 +54,7 @@ class Plan:
     root: Path  # the captures
     original: Path | None  # the archive compared with
     out: Path
-    state: Path
+    state: Path | str  # a folder, or a state database's URL
     runs_dir: Path
     since: date | None
     until: date | None
@@ -88,6 +89,15 @@ def _empty_or_missing(path: Path) -> bool:
     return not path.exists() or (path.is_dir() and not any(path.iterdir()))
 
 
+def _database_empty(url: str) -> bool:
+    from archiver.state.backend import index_exists, open_index
+
+    if not index_exists(url):
+        return True
+    with open_index(url) as db:
+        return not db.sources()
+
+
 def inferred_base_url(source: Source, catalog: SourceCaptures) -> str | None:
     """The address the latest replayed run fetched ``source`` from, when it is not the registry's (None)."""
     origin = catalog.base_origin()
@@ -109,7 +119,8 @@ def make_plan(args: argparse.Namespace) -> Plan:
     root, original = default_locations(args.captures, getattr(args, "original", None))
     out = Path(args.archive).resolve()
     state_default, runs_default = demo_folders(out)
-    state = Path(args.state).resolve() if args.state else state_default
+    state: Path | str = (args.state if is_database_url(args.state) else Path(args.state).resolve()) if args.state \
+        else state_default
     runs_dir = Path(args.runs).resolve() if args.runs else runs_default
     if not (root / "manifest.jsonl").is_file():
         raise UsageError(f"no captures in {root} (no manifest.jsonl); give the captures folder with --captures")
@@ -117,7 +128,11 @@ def make_plan(args: argparse.Namespace) -> Plan:
         raise UsageError(f"--archive {out} is the captures or the original archive; give a new folder")
     if not _empty_or_missing(out):
         raise UsageError(f"--archive {out} already holds files: a re-extraction writes a new archive of its own")
-    if not _empty_or_missing(state):
+    if isinstance(state, str):
+        if not _database_empty(state):
+            raise UsageError(f"the state database {shown_url(state)} already holds an index: a re-extraction starts "
+                             "an index of its own, so that nothing in it is 'unchanged'")
+    elif not _empty_or_missing(state):
         raise UsageError(f"the state folder {state} already holds files: a re-extraction starts an index of its "
                          "own, so that nothing in it is 'unchanged'")
     if original is not None and not (original / "manifest.jsonl").is_file():
@@ -171,7 +186,7 @@ def replay_settings(plan: Plan, overrides: dict[str, Any]) -> Any:
         "DOWNLOAD_HANDLERS": {"http": HANDLER, "https": HANDLER, "ftp": None, "s3": None},
         "ARCHIVER_CAPTURE": False,  # a replay fetches nothing: there is nothing new to capture
         "ARCHIVER_CAPTURES_DIR": None,
-        "ARCHIVER_STATE_DIR": str(plan.state),
+        **state_overrides(str(plan.state)),
         "ARCHIVER_RUNS_DIR": str(plan.runs_dir),
         "ITEM_PIPELINES": pipelines,
     }

@@ -36,9 +36,9 @@ from archiver.decoding import decode_html
 from archiver.discovery import Entry
 from archiver.items import Page
 from archiver.normalise import clean_url
-from archiver.paths import default_archive_dir, sources_dir, state_dir
+from archiver.paths import default_archive_dir, sources_dir
 from archiver.sources import Source, SourceError, load_registry, resolve
-from archiver.state.index import index_path
+from archiver.state.location import state_location
 from archiver.state.reader import IndexReader
 
 logger = logging.getLogger(__name__)
@@ -230,7 +230,7 @@ class ArchiveSpider(scrapy.Spider):
         spider.archive_dir = root
         index_file = None
         if settings.getbool("ARCHIVER_INCREMENTAL", True):
-            index_file = index_path(state_dir(settings.get("ARCHIVER_STATE_DIR"), settings.get("ARCHIVER_DATA_DIR")))
+            index_file = state_location(settings).index  # the SQLite file, or the state database's URL
             spider.index = IndexReader(index_file)
         spider.url_length_limit = settings.getint("URLLENGTH_LIMIT", 2083)
         # The archive's feeds come first: Scrapy hands an item to each feed in turn and stops at the first that

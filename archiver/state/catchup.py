@@ -14,7 +14,7 @@ lookup per source and a ``stat`` per listed part, and reads no record:
   ``archiver verify --repair`` withdraws it so the next run fetches its records again.
 
 Run under the source's lock, after killed runs' leftovers are finalised, in a worker thread (it opens its
-own SQLite connection).
+own connection to the index).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from typing import Any
 
 from archiver.archive.manifest_cache import listed_for_source
 from archiver.archive.verify import check_part
-from archiver.state.index import ArchiveIndex
+from archiver.state.backend import open_index
+from archiver.state.location import IndexLocation
 
 # Why parts had to be indexed: the index held nothing of the source; it lacked some parts; it held parts the
 # manifest no longer lists; it was written before the index recorded its parts (read once, not a fault).
@@ -61,12 +62,12 @@ def _quick_problem(archive_root: Path, entry: dict[str, Any]) -> str | None:
     return None
 
 
-def catch_up_index(archive_root: Path, source: str, index: Path) -> CatchUp:
+def catch_up_index(archive_root: Path, source: str, index: IndexLocation) -> CatchUp:
     started = time.monotonic()
     result = CatchUp(source)
     entries = listed_for_source(archive_root, source)
     result.listed = len(entries)
-    with ArchiveIndex(index) as db:
+    with open_index(index) as db:
         held_parts = db.indexed_parts(source)
         held_records = db.holds_source(source)
         unrecorded = db.parts_unrecorded(source)

@@ -30,14 +30,15 @@ from archiver.archive.ledger import ledger_for
 from archiver.archive.salvage import reconcile_source, salvage_source
 from archiver.captures.paths import captures_root
 from archiver.captures.salvage import reconcile_captures, salvage_captures
-from archiver.paths import state_dir
+from archiver.state.backend import SourceLockLike, source_lock
 from archiver.state.catchup import LAGGING, MISSING, STALE, UNRECORDED, CatchUp, catch_up_index
-from archiver.state.index import index_path
-from archiver.state.locks import LockBusy, SourceLock
+from archiver.state.location import IndexLocation, state_location
+from archiver.state.locks import LockBusy
 
 logger = logging.getLogger(__name__)
 
 PREPARE_FAILED = "prepare_failed"
+LOCK_LOST = "lock_lost"
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Prepared:
     catch_up: CatchUp | None = None
 
 
-def prepare_sources(archive: Path, sources: list[str], index: Path | None, spider: str,
+def prepare_sources(archive: Path, sources: list[str], index: IndexLocation | None, spider: str,
                     captures: Path | None = None) -> list[Prepared]:
     """The slow part of opening a crawl; runs in a worker thread, under the sources' locks. Captures come
     first, so a salvaged part's records point at captures that are final."""
@@ -74,8 +75,9 @@ def prepare_sources(archive: Path, sources: list[str], index: Path | None, spide
 class SourceGuard:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
-        self.locks: list[SourceLock] = []
+        self.locks: list[SourceLockLike] = []
         self.started = 0.0
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SourceGuard:
@@ -88,10 +90,15 @@ class SourceGuard:
         if not hasattr(spider, "sources"):
             return
         settings = self.crawler.settings
-        state = state_dir(settings.get("ARCHIVER_STATE_DIR"), settings.get("ARCHIVER_DATA_DIR"))
+        state = state_location(settings)
         stats = self.crawler.stats
+        self.loop = asyncio.get_running_loop()
         for source in spider.sources:
-            lock = SourceLock(state / "locks", source.name, run_id=spider.run_id)
+            # A lock in the state database may break while the run holds it (a server restart): the lock
+            # takes itself back, or says it is lost, and the source then fails (``_lock_lost``).
+            options = {"on_lost": self._lost_from_thread, "on_retaken": self._retaken_from_thread} \
+                if state.shared else {}
+            lock = source_lock(state.locks, source.name, run_id=spider.run_id, **options)
             try:
                 lock.acquire()
             except LockBusy as busy:
@@ -100,12 +107,17 @@ class SourceGuard:
                 self._release()
                 self._close("source_locked")
                 return
+            except Exception as exc:  # the state database cannot be reached: nothing may run unlocked
+                logger.error("%s: could not take the source's lock in %s: %s", source.name, state.describe(), exc)
+                self._release()
+                self._failed(exc, spider, [s.name for s in spider.sources])
+                return
             self.locks.append(lock)
             if lock.took_over:
                 logger.warning("%s: took over the lock left by a run that is no longer running (pid %s, %s)",
                                source.name, lock.took_over.get("pid"), lock.took_over.get("started_at"))
                 stats.set_value(f"archiver/source/{source.name}/stale_lock_taken_over", lock.took_over.get("pid"))
-        index = index_path(state) if settings.getbool("ARCHIVER_INCREMENTAL", True) else None
+        index = state.index if settings.getbool("ARCHIVER_INCREMENTAL", True) else None
         names = [source.name for source in spider.sources]
         self.started = time.monotonic()
         logger.info("%s: preparing in a worker thread (leftovers of killed runs, the index against the manifest)",
@@ -196,6 +208,22 @@ class SourceGuard:
         """Close the crawl before it discovers anything (the engine starts right after ``spider_opened``, and
         this close runs first)."""
         asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=reason))
+
+    def _lost_from_thread(self, source: str, reason: str) -> None:
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._lock_lost, source, reason)
+
+    def _retaken_from_thread(self, source: str) -> None:
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self.crawler.stats.inc_value, f"archiver/source/{source}/lock_retaken")
+
+    def _lock_lost(self, source: str, reason: str) -> None:
+        """Another run may now be crawling this source: stop, and fail the source, loudly."""
+        logger.error("%s: the source's lock was lost (%s); stopping this crawl so that no two runs archive the "
+                     "source at once. What was fetched is finalised; the source fails", source, reason)
+        outcomes.count(self.crawler.stats, source, LOCK_LOST)
+        if self.crawler.engine is not None and self.crawler.engine.running:
+            self._close(LOCK_LOST)
 
     def engine_stopped(self) -> None:
         self._release()

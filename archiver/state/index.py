@@ -16,6 +16,10 @@ every part the manifest lists but the index does not is read and indexed before 
 Committing a part is an upsert whose winner does not depend on the order parts are committed in: the record
 with the higher revision wins, and between equal revisions the later ``fetched_at``. So indexing parts late or
 out of order (catching up, rebuilding) ends in the same rows as indexing them as they were finalised.
+
+This is the embedded backend (one machine, no server). ``archiver.state.pg`` implements the same calls on
+PostgreSQL for several machines; ``archiver.state.backend.open_index`` picks one from the index's location, and
+the tests run the same guarantees against both.
 """
 
 from __future__ import annotations
@@ -59,6 +63,17 @@ CREATE TABLE IF NOT EXISTS watermarks (
     complete_since TEXT NOT NULL,
     run_id         TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS captures (
+    url            TEXT NOT NULL,
+    payload_digest TEXT NOT NULL,
+    source         TEXT NOT NULL,
+    warc           TEXT NOT NULL,
+    offset         INTEGER NOT NULL,
+    length         INTEGER NOT NULL,
+    record_id      TEXT NOT NULL,
+    captured_at    TEXT NOT NULL,
+    PRIMARY KEY (url, payload_digest)
+) WITHOUT ROWID;
 """
 
 # The incoming record wins when its (revision, fetched_at) is at least the stored winner's (``last_seen`` is the
@@ -83,11 +98,40 @@ ON CONFLICT(canonical_url) DO UPDATE SET
 """
 
 
+# The last full response record of a payload (``archiver.captures.revisits``); the incoming capture replaces the
+# stored one when it is at least as recent.
+CAPTURES_UPSERT = """
+INSERT INTO captures (url, payload_digest, source, warc, offset, length, record_id, captured_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT(url, payload_digest) DO UPDATE SET
+  source = excluded.source, warc = excluded.warc, offset = excluded.offset, length = excluded.length,
+  record_id = excluded.record_id, captured_at = excluded.captured_at
+WHERE excluded.captured_at >= captures.captured_at
+"""
+_CHUNK = 400  # SQLite's host-parameter limit is 999 on old builds; two IN lists per query
+
+
 @dataclass(frozen=True)
 class Known:
     content_sha256: str
     revision: int
     sitemap_lastmod: str | None
+
+
+# A capture as the captures table holds it: (warc, offset, length, record_id, captured_at).
+CaptureRow = tuple[str, int, int, str, str]
+# What ``remember_captures`` takes: (url, payload_digest, source, warc, offset, length, record_id, captured_at).
+CaptureEntry = tuple[str, str, str, str, int, int, str, str]
+
+
+def merge_lastmods(rows: Iterable[tuple[str, str, str | None]], wanted: set[str],
+                   found: dict[str, str | None]) -> None:
+    """Fold (url, canonical_url, sitemap_lastmod) rows into ``found``: every wanted key a row matches, with the
+    first lastmod that is not None (a key the index holds is present even when its lastmod is None)."""
+    for url, canonical, lastmod in rows:
+        for key in (url, canonical):
+            if key in wanted and found.get(key) is None:
+                found[key] = lastmod
 
 
 def index_path(state_dir: str | Path | None = None) -> Path:
@@ -110,8 +154,10 @@ class ArchiveIndex:
     """A connection to the index; open one per thread (SQLite connections are not shared across threads)."""
 
     def __init__(self, path: Path) -> None:
+        path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.location = path
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
@@ -136,6 +182,26 @@ class ArchiveIndex:
             "SELECT content_sha256, revision, sitemap_lastmod FROM articles WHERE canonical_url = ?", (canonical_url,)
         ).fetchone()
         return Known(*row) if row else None
+
+    def fetched_as(self, canonical_url: str) -> str | None:
+        """The address the archived record of ``canonical_url`` was fetched from, or None if not archived."""
+        row = self.db.execute("SELECT url FROM articles WHERE canonical_url = ?", (canonical_url,)).fetchone()
+        return row[0] if row else None
+
+    def lastmods(self, urls: Iterable[str]) -> dict[str, str | None]:
+        """For each URL (fetched or canonical address, normalised) the index holds, the sitemap lastmod it was
+        archived under (None when it had none)."""
+        wanted = list(dict.fromkeys(urls))
+        found: dict[str, str | None] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start:start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT url, canonical_url, sitemap_lastmod FROM articles "  # noqa: S608 - placeholders only
+                f"WHERE url IN ({marks}) OR canonical_url IN ({marks})", (*chunk, *chunk)
+            ).fetchall()
+            merge_lastmods(rows, set(chunk), found)
+        return found
 
     def lastmod_for_url(self, url: str) -> str | None:
         """The sitemap lastmod under which ``url`` (fetched address, normalised) was last archived."""
@@ -243,3 +309,19 @@ class ArchiveIndex:
             "SELECT source, COUNT(*), MIN(substr(published_at, 1, 10)), MAX(substr(published_at, 1, 10)) "
             "FROM articles GROUP BY source ORDER BY source"
         ).fetchall()
+
+    def find_capture(self, url: str, payload_digest: str) -> CaptureRow | None:
+        """The last full response record holding this payload of ``url`` (``archiver.captures.revisits``)."""
+        row = self.db.execute("SELECT warc, offset, length, record_id, captured_at FROM captures "
+                              "WHERE url = ? AND payload_digest = ?", (url, payload_digest)).fetchone()
+        return tuple(row) if row else None  # type: ignore[return-value]
+
+    def remember_captures(self, rows: list[CaptureEntry]) -> None:
+        """Record the full response records of a finalised WARC, in one transaction."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany(CAPTURES_UPSERT, rows)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
