@@ -22,6 +22,9 @@ import pytest
 from archiver.archive.manifest import read_manifest
 from archiver.schema import article_validator
 
+from .backends import StateBackend
+from .pg import MISSING, PostgresServer, find_bindir
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 DEMO_EXPECTED = REPO / "data" / "demo" / "expected.json"
@@ -55,21 +58,47 @@ def demo_server() -> Iterator[str]:
     stop_server(proc)
 
 
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the session (started on first use). Missing PostgreSQL fails the tests
+    under CI, which installs it (.ci/run); elsewhere they are skipped with the reason."""
+    bindir = find_bindir()
+    if bindir is None:
+        if os.environ.get("CI"):
+            pytest.fail(MISSING)
+        pytest.skip(MISSING)
+    server = PostgresServer(bindir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_backend(request: pytest.FixtureRequest, tmp_path: Path) -> StateBackend:
+    """Runs the test once per state backend: a state folder (SQLite, flock), and a PostgreSQL database."""
+    if request.param == "postgresql":
+        return StateBackend("postgresql", tmp_path, request.getfixturevalue("pg_server"))
+    return StateBackend("sqlite", tmp_path)
+
+
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "LOG_LEVEL=INFO"]
 
 
-def crawl_command(spider: str, archive: Path, runs: Path, *args: str) -> list[str]:
+def crawl_command(spider: str, archive: Path, runs: Path, *args: str, state: list[str] | None = None) -> list[str]:
+    """A ``scrapy crawl``; its state is ``<archive>/../state`` unless ``state`` gives other ``-s`` arguments."""
+    state = state if state is not None else ["-s", f"ARCHIVER_STATE_DIR={archive.parent / 'state'}"]
     return [
         sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"archive={archive}",
-        "-s", f"ARCHIVER_RUNS_DIR={runs}", "-s", f"ARCHIVER_STATE_DIR={archive.parent / 'state'}", *FAST, *args,
+        "-s", f"ARCHIVER_RUNS_DIR={runs}", *state, *FAST, *args,
     ]
 
 
-def run_crawl(spider: str, archive: Path, runs: Path, *args: str, timeout: float = 240) -> dict[str, Any]:
+def run_crawl(spider: str, archive: Path, runs: Path, *args: str, timeout: float = 240,
+              state: list[str] | None = None) -> dict[str, Any]:
     """Run one crawl to the end; return its run report (with the process's log under ``_log``)."""
     before = set(runs.glob("*.json")) if runs.exists() else set()
     proc = subprocess.run(
-        crawl_command(spider, archive, runs, *args), cwd=REPO, capture_output=True, text=True, timeout=timeout
+        crawl_command(spider, archive, runs, *args, state=state), cwd=REPO, capture_output=True, text=True,
+        timeout=timeout,
     )
     reports = sorted(set(runs.glob("*.json")) - before) if runs.exists() else []
     assert proc.returncode == 0, proc.stderr[-4000:]

@@ -2,7 +2,8 @@
 
 The archive index only learns of records in finalised files, so the rerun skips exactly what the killed run
 finalised (and what it salvages from the killed run's leftovers) and archives the rest: every article ends up
-archived exactly once, no finalised file is corrupt, and after the rerun none is unlisted.
+archived exactly once, no finalised file is corrupt, and after the rerun none is unlisted. The same with the
+state (index, locks) in PostgreSQL: the killed run's session ends with it, and so does its lock.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from archiver.archive.manifest import read_manifest
 
+from .backends import StateBackend
 from .conftest import (
     REPO,
     crawl_command,
@@ -29,13 +31,14 @@ from .conftest import (
 EXPECTED = json.loads((REPO / "data" / "demo" / "expected.json").read_text("utf-8"))
 
 
-def test_sigkill_mid_crawl_then_rerun(tmp_path: Path) -> None:
+def test_sigkill_mid_crawl_then_rerun(tmp_path: Path, state_backend: StateBackend) -> None:
     archive, runs = tmp_path / "archive", tmp_path / "runs"
+    state = state_backend.scrapy_settings()
     slow, slow_base = start_server(["-m", "archiver.cli", "serve-demo", "--delay", "0.3"])
     try:
         crawl = subprocess.Popen(
             crawl_command("embassy", archive, runs, "-a", "site=la", "-a", f"base_url={slow_base}",
-                          "-s", "ARCHIVER_BATCH_ITEMS=3"),
+                          "-s", "ARCHIVER_BATCH_ITEMS=3", state=state),
             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         assert wait_for(lambda: len(read_manifest(archive)) >= 2, timeout=120), "no part was finalised"
@@ -55,7 +58,7 @@ def test_sigkill_mid_crawl_then_rerun(tmp_path: Path) -> None:
 
     fast, fast_base = start_server(["-m", "archiver.cli", "serve-demo"])  # any port: records keep the site's address
     try:
-        report = run_crawl("embassy", archive, runs, "-a", "site=la", "-a", f"base_url={fast_base}")
+        report = run_crawl("embassy", archive, runs, "-a", "site=la", "-a", f"base_url={fast_base}", state=state)
     finally:
         stop_server(fast)
     assert report["finish_reason"] == "finished"

@@ -1,4 +1,7 @@
-"""Scheduled runs with ``archiver crawl``: incremental, locked per source, interruptible, reported."""
+"""Scheduled runs with ``archiver crawl``: incremental, locked per source, interruptible, reported.
+
+The tests that take ``state_backend`` run on both state backends: a state folder (SQLite, ``flock``) and a
+PostgreSQL database (``--state postgresql://...``)."""
 
 from __future__ import annotations
 
@@ -22,19 +25,21 @@ import pytest
 from archiver.archive.manifest import ManifestEntry, append_manifest, read_manifest
 from archiver.archive.salvage import reconcile_source, salvage_source
 from archiver.archive.storage import inspect_part, part_records
+from archiver.state.backend import open_index
 from archiver.state.catchup import LAGGING, catch_up_index
-from archiver.state.index import ArchiveIndex
 
+from .backends import StateBackend
 from .conftest import REPO, read_archive, start_server, stop_server, wait_for
 
 EXPECTED = json.loads((REPO / "data" / "demo" / "expected.json").read_text("utf-8"))
 TOTAL = len(EXPECTED["articles"])
 
 
-def crawl(tmp: Path, base: str, *extra: str, check: bool = True, wait: bool = True, timeout: float = 240) -> Any:
+def crawl(tmp: Path, base: str, *extra: str, check: bool = True, wait: bool = True, timeout: float = 240,
+          state: str | None = None) -> Any:
     command = [
         sys.executable, "-m", "archiver.cli", "crawl", "la", "--archive", str(tmp / "archive"),
-        "--state", str(tmp / "state"), "--runs", str(tmp / "runs"), "--base-url", f"la={base}",
+        "--state", state or str(tmp / "state"), "--runs", str(tmp / "runs"), "--base-url", f"la={base}",
         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "LOG_LEVEL=INFO", *extra,
     ]
     if not wait:  # output to files: an unread pipe would fill up and stall the crawl
@@ -71,13 +76,14 @@ def serve(site: Path, *extra: str) -> tuple[subprocess.Popen, str]:
     return start_server(["-m", "archiver.cli", "serve-demo", "--root", str(site), *extra])
 
 
-def test_unchanged_then_one_revision(tmp_path: Path, site: Path) -> None:
+def test_unchanged_then_one_revision(tmp_path: Path, site: Path, state_backend: StateBackend) -> None:
+    state = state_backend.state()
     server, base = serve(site)
     try:
-        crawl(tmp_path, base)
+        crawl(tmp_path, base, state=state)
         first = last_report(tmp_path)
         assert row(first)["archived"] == TOTAL and first["exit_code"] == 0
-        crawl(tmp_path, base)
+        crawl(tmp_path, base, state=state)
         second = last_report(tmp_path)
         assert row(second)["archived"] == 0 and row(second)["unchanged"] == TOTAL
         assert second["files"] == []
@@ -95,7 +101,7 @@ def test_unchanged_then_one_revision(tmp_path: Path, site: Path) -> None:
             text = re.sub(rf"(<loc>https://la.usembassy.gov{re.escape(slug)}</loc>\s*<lastmod>)[^<]+",
                           r"\g<1>2026-11-01T00:00:00+00:00", text)
             sitemap.write_text(text, "utf-8")
-        crawl(tmp_path, base)
+        crawl(tmp_path, base, state=state)
         third = last_report(tmp_path)
     finally:
         stop_server(server)
@@ -106,42 +112,47 @@ def test_unchanged_then_one_revision(tmp_path: Path, site: Path) -> None:
     assert [r["revision"] for r in revised] == [1, 2]
     assert revised[1]["previous_sha256"] == revised[0]["content_sha256"]
     assert revised[1]["body"].startswith("Update: the Embassy has added the final figures.")
-    with ArchiveIndex(tmp_path / "state" / "index.sqlite") as index:
+    with open_index(state_backend.index()) as index:
         assert index.known(revised[1]["canonical_url"]).revision == 2
-    runs = subprocess.run([sys.executable, "-m", "archiver.cli", "runs", "--runs", str(tmp_path / "runs")],
-                          cwd=REPO, capture_output=True, text=True, check=True).stdout.splitlines()
-    assert [line.split()[0] for line in runs[1:]] == [first["run_id"], second["run_id"], third["run_id"]]
-    assert [int(line.split()[-2]) for line in runs[1:]] == [TOTAL, 0, 1]  # archived per run
-    stats = subprocess.run([sys.executable, "-m", "archiver.cli", "stats", "--state", str(tmp_path / "state"),
-                            "--runs", str(tmp_path / "runs")], cwd=REPO, capture_output=True, text=True,
-                           check=True).stdout.splitlines()
     days = sorted(a["published_at"][:10] for a in EXPECTED["articles"])
-    assert stats[1].split() == ["la", str(TOTAL), days[0], days[-1], third["run_id"]]
+    # The runs folder; and with a state database, its registry too, which every machine sharing it sees.
+    listings = [["--runs", str(tmp_path / "runs")]] + ([["--state", state]] if state_backend.shared else [])
+    for where in listings:
+        runs = subprocess.run([sys.executable, "-m", "archiver.cli", "runs", *where], cwd=REPO, capture_output=True,
+                              text=True, check=True).stdout.splitlines()
+        assert [line.split()[0] for line in runs[1:]] == [first["run_id"], second["run_id"], third["run_id"]]
+        assert [int(line.split()[-2]) for line in runs[1:]] == [TOTAL, 0, 1]  # archived per run
+        runs_folder = [] if where[0] == "--state" else where
+        stats = subprocess.run([sys.executable, "-m", "archiver.cli", "stats", "--state", state, *runs_folder],
+                               cwd=REPO, capture_output=True, text=True, check=True).stdout.splitlines()
+        assert stats[1].split() == ["la", str(TOTAL), days[0], days[-1], third["run_id"]]
 
 
-def test_second_run_of_a_source_is_refused_and_a_stale_lock_taken_over(tmp_path: Path, site: Path) -> None:
+def test_second_run_of_a_source_is_refused_and_a_stale_lock_taken_over(tmp_path: Path, site: Path,
+                                                                        state_backend: StateBackend) -> None:
+    state = state_backend.state()
     slow, base = serve(site, "--delay", "0.3")
     try:
-        first = crawl(tmp_path, base, wait=False)
-        lock = tmp_path / "state" / "locks" / "la.lock"
-        assert wait_for(lambda: _lock_taken(tmp_path), timeout=60)
+        first = crawl(tmp_path, base, wait=False, state=state)
+        assert wait_for(lambda: bool(state_backend.lock_holder("la")), timeout=60)
         started = time.monotonic()
-        second = crawl(tmp_path, base, check=False)
+        second = crawl(tmp_path, base, check=False, state=state)
         assert second.returncode == 3, second.stderr[-2000:]
         assert time.monotonic() - started < 60
-        assert "already being archived by pid" in second.stderr
+        assert f"already being archived by pid {first.pid} on {socket.gethostname()}" in second.stderr
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=30)
-        assert json.loads(lock.read_text())["pid"] == first.pid  # the dead run's record is still there
+        assert state_backend.lock_holder("la")["pid"] == first.pid  # the dead run's record is still there
     finally:
         stop_server(slow)
     fast, base = serve(site)  # any port: records are keyed on the registry's address, not the server's
     try:
-        third = crawl(tmp_path, base)
+        third = crawl(tmp_path, base, state=state)
     finally:
         stop_server(fast)
-    assert "took over the lock left by a run that is no longer running" in third.stderr
+    assert f"took over the lock left by a run that is no longer running (pid {first.pid}," in third.stderr
     assert last_report(tmp_path)["exit_code"] == 0
+    assert state_backend.lock_holder("la") == {}  # released cleanly
     urls = [r["canonical_url"] for r in read_archive(tmp_path / "archive")]
     assert len(urls) == len(set(urls)) == TOTAL  # exactly once across the killed run and its successor
 
@@ -172,12 +183,7 @@ def test_sigterm_finalises_in_flight_records_and_the_next_run_completes(tmp_path
     assert len(urls) == len(set(urls)) == TOTAL
 
 
-def _lock_taken(tmp: Path) -> bool:
-    lock = tmp / "state" / "locks" / "la.lock"
-    return lock.exists() and bool(lock.read_text().strip())
-
-
-def test_leftover_parts_are_salvaged_or_removed(tmp_path: Path) -> None:
+def test_leftover_parts_are_salvaged_or_removed(tmp_path: Path, state_backend: StateBackend) -> None:
     archive = tmp_path / "archive"
     folder = archive / "source=la" / "date=2026-11-28"
     folder.mkdir(parents=True)
@@ -198,7 +204,7 @@ def test_leftover_parts_are_salvaged_or_removed(tmp_path: Path) -> None:
     cut = whole[: ends[24] + (ends[25] - ends[24]) // 2]
     (folder / ".r1-0001.jsonl.gz.99999999.part").write_bytes(cut)
     (folder / ".r1-0002.jsonl.gz.99999999.part").write_bytes(whole[:10])  # the gzip header: nothing recoverable
-    report = salvage_source(archive, "la", index=tmp_path / "index.sqlite", spider="embassy")
+    report = salvage_source(archive, "la", index=state_backend.index(), spider="embassy")
     actions = {entry["part"].rsplit("/", 1)[1]: entry for entry in report}
     salvaged = actions[".r1-0001.jsonl.gz.99999999.part"]
     assert salvaged["action"] == "salvaged" and salvaged["records"] == 25
@@ -207,7 +213,7 @@ def test_leftover_parts_are_salvaged_or_removed(tmp_path: Path) -> None:
     (entry,) = read_manifest(archive)
     assert entry["path"] == "source=la/date=2026-11-28/r1-0001.jsonl.gz" and entry["records"] == 25
     assert gzip.decompress((archive / entry["path"]).read_bytes()).decode() == "".join(lines[:25])
-    with ArchiveIndex(tmp_path / "index.sqlite") as index:
+    with open_index(state_backend.index()) as index:
         assert all(index.known(f"https://la.usembassy.gov/{i}/") for i in range(25))
         assert index.known("https://la.usembassy.gov/25/") is None
 
@@ -236,19 +242,20 @@ def _list(archive: Path, part: Path) -> None:
                                            finished_at="2026-11-28T00:00:01+00:00"))
 
 
-def _finalised_archive(tmp_path: Path) -> tuple[Path, Path, Path]:
+def _finalised_archive(tmp_path: Path, backend: StateBackend) -> tuple[Path, Any, Path]:
     """An archive with one part fully finalised (listed and indexed): archive, index and the day's folder."""
-    archive, index = tmp_path / "archive", tmp_path / "index.sqlite"
+    archive, index = tmp_path / "archive", backend.index()
     folder = archive / "source=la" / "date=2026-11-28"
     done = _part_of(folder, "r1-0001.jsonl.gz", 0, 3)
     _list(archive, done)
-    with ArchiveIndex(index) as db:
+    with open_index(index) as db:
         db.commit_file(done.relative_to(archive).as_posix(), part_records(done))
     return archive, index, folder
 
 
-def test_a_part_killed_between_link_and_manifest_is_listed_and_indexed(tmp_path: Path) -> None:
-    archive, index, folder = _finalised_archive(tmp_path)
+def test_a_part_killed_between_link_and_manifest_is_listed_and_indexed(tmp_path: Path,
+                                                                       state_backend: StateBackend) -> None:
+    archive, index, folder = _finalised_archive(tmp_path, state_backend)
     assert reconcile_source(archive, "la", index=index, spider="embassy") == []  # a consistent archive
     orphan = _part_of(folder, "r1-0002.jsonl.gz", 3, 4)  # linked into place, then the kill
     report = reconcile_source(archive, "la", index=index, spider="embassy")
@@ -257,23 +264,23 @@ def test_a_part_killed_between_link_and_manifest_is_listed_and_indexed(tmp_path:
     assert [e["path"].rsplit("/", 1)[1] for e in entries] == ["r1-0001.jsonl.gz", "r1-0002.jsonl.gz"]
     assert entries[1]["records"] == 4 and entries[1]["run_id"] == "r1"
     assert entries[1]["sha256"] == hashlib.sha256(orphan.read_bytes()).hexdigest()
-    with ArchiveIndex(index) as db:
+    with open_index(index) as db:
         assert all(db.known(f"https://la.usembassy.gov/{i}/") for i in range(7))
     assert reconcile_source(archive, "la", index=index, spider="embassy") == []  # once only
 
 
-def test_a_part_killed_between_manifest_and_index_is_indexed(tmp_path: Path) -> None:
-    archive, index, folder = _finalised_archive(tmp_path)
+def test_a_part_killed_between_manifest_and_index_is_indexed(tmp_path: Path, state_backend: StateBackend) -> None:
+    archive, index, folder = _finalised_archive(tmp_path, state_backend)
     listed = _part_of(folder, "r1-0002.jsonl.gz", 3, 4)
     _list(archive, listed)  # listed, then the kill: the index never heard of it
-    with ArchiveIndex(index) as db:
+    with open_index(index) as db:
         assert db.known("https://la.usembassy.gov/5/") is None
     assert reconcile_source(archive, "la", index=index, spider="embassy") == []  # listed already: nothing to list
     result = catch_up_index(archive, "la", index)
     assert result.indexed == [{"part": "source=la/date=2026-11-28/r1-0002.jsonl.gz", "records": 4}]
     assert result.cause == LAGGING and result.listed == 2 and result.damaged == []
     assert len(read_manifest(archive)) == 2
-    with ArchiveIndex(index) as db:
+    with open_index(index) as db:
         assert all(db.known(f"https://la.usembassy.gov/{i}/") for i in range(7))
     assert catch_up_index(archive, "la", index).indexed == []  # once only
 

@@ -5,7 +5,10 @@ An extension, so ``scrapy crawl``, ``archiver crawl`` and Scrapyd jobs all get i
 a live run makes the crawl close at once with finish reason ``source_locked`` (``archiver crawl`` turns that
 into its own exit code); a lock left by a killed run is taken over and said so.
 
-Taking the locks is quick and happens on the reactor thread. Everything slow (listing parts a kill left
+Taking a ``flock`` is quick and happens on the reactor thread; a lock in the state database (``archiver.state.
+pg.locks``) is a round trip, taken in a worker thread. Such a lock can be lost while the run holds it (its
+connection broke and another run took the source meanwhile): the crawl then closes with finish reason
+``lock_lost`` and the source fails. Everything slow (listing parts a kill left
 unlisted, salvaging leftover parts: gunzip, fsync, manifest line, index transaction; reading the manifest and
 indexing the parts the index lacks) runs in a worker thread: ``spider_opened`` is a coroutine awaiting it, which
 Scrapy waits for before it asks the spider for its first request, while other crawls of the same process
@@ -100,7 +103,10 @@ class SourceGuard:
                 if state.shared else {}
             lock = source_lock(state.locks, source.name, run_id=spider.run_id, **options)
             try:
-                lock.acquire()
+                if state.shared:  # a round trip to the server: off the reactor, as every other state call
+                    await asyncio.to_thread(lock.acquire)
+                else:
+                    lock.acquire()
             except LockBusy as busy:
                 logger.error("%s", busy)
                 stats.set_value("archiver/locked", source.name)
