@@ -14,7 +14,7 @@ from typing import Any
 
 import psycopg
 
-from archiver.state.backend import index_exists, open_index
+from archiver.state.backend import index_exists
 from archiver.state.location import IndexLocation
 
 from .pg import PostgresServer
@@ -77,11 +77,6 @@ class StateBackend:
             path.unlink()
 
     def index_written(self, name: str = "state") -> bool:
-        """Whether anything was ever indexed (for SQLite: whether the file exists at all)."""
-        location = self.index(name)
-        if not self.shared:
-            return index_exists(location)
-        if not index_exists(location):
-            return False
-        with open_index(location) as db:
-            return bool(db.sources())
+        """Whether there is an index (for SQLite: whether the file exists at all; for PostgreSQL: whether it
+        holds a part or a record)."""
+        return index_exists(self.index(name))

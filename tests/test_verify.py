@@ -2,7 +2,8 @@
 
 Real crawls of the demo site on 127.0.0.1 build a real archive; the faults are real (a deleted index, another
 ``--state``, a deleted part, a flipped bit, an edited manifest line), and every claim is checked against what
-is on disk and what the next real crawl fetches.
+is on disk and what the next real crawl fetches. The tests that take ``state_backend`` run with the state in a
+folder (SQLite) and in PostgreSQL.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import random
 import re
 import shutil
@@ -23,10 +25,11 @@ from typing import Any
 import pytest
 
 from archiver.archive.manifest import ManifestEntry, append_manifest, read_manifest, read_manifest_lines
+from archiver.state.backend import open_index, source_lock
 from archiver.state.catchup import MISSING, STALE, UNRECORDED, catch_up_index
-from archiver.state.index import ArchiveIndex
-from archiver.state.locks import SourceLock
+from archiver.state.location import is_database_url
 
+from .backends import StateBackend
 from .conftest import REPO, read_archive, start_server, stop_server
 
 EXPECTED = json.loads((REPO / "data" / "demo" / "expected.json").read_text("utf-8"))
@@ -43,12 +46,13 @@ def demo() -> Any:
 
 
 def crawl(tmp: Path, base: str, *extra: str, state: str = "state") -> dict[str, Any]:
-    """One ``archiver crawl la`` to the end; returns its run report with the log under ``_log``."""
+    """One ``archiver crawl la`` to the end; returns its run report with the log under ``_log``. ``state``: a
+    folder name under ``tmp``, or a state database's URL."""
     runs = tmp / "runs"
     before = set(runs.glob("*.json")) if runs.exists() else set()
     proc = subprocess.run(
         [sys.executable, "-m", "archiver.cli", "crawl", "la", "--archive", str(tmp / "archive"), "--state",
-         str(tmp / state), "--runs", str(runs), "--base-url", f"la={base}", *FAST, *extra],
+         _state_argument(tmp, state), "--runs", str(runs), "--base-url", f"la={base}", *FAST, *extra],
         cwd=REPO, capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, proc.stderr[-3000:]
     (report,) = sorted(set(runs.glob("*.json")) - before)
@@ -57,11 +61,15 @@ def crawl(tmp: Path, base: str, *extra: str, state: str = "state") -> dict[str, 
     return result
 
 
+def _state_argument(tmp: Path, state: str) -> str:
+    return state if is_database_url(state) else str(tmp / state)
+
+
 def verify(tmp: Path, *extra: str, state: str = "state") -> tuple[int, dict[str, Any], str]:
     """``archiver verify --json``: exit code, the findings of source ``la``, and stderr."""
     proc = subprocess.run(
         [sys.executable, "-m", "archiver.cli", "verify", "--archive", str(tmp / "archive"), "--state",
-         str(tmp / state), "--json", *extra], cwd=REPO, capture_output=True, text=True, timeout=120)
+         _state_argument(tmp, state), "--json", *extra], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode in (0, 1), proc.stderr[-3000:]
     document = json.loads(proc.stdout)
     assert document["exit_code"] == proc.returncode
@@ -93,25 +101,21 @@ def urls_archived(report: dict[str, Any], archive: Path) -> set[str]:
     return {url for entry in report["files"] for url in urls_in(archive / entry["path"])}
 
 
-def remove_index(state: Path) -> None:
-    for path in state.glob("index.sqlite*"):
-        path.unlink()
-
-
-def test_a_deleted_index_is_rebuilt_before_discovery_and_nothing_is_archived_twice(tmp_path: Path,
-                                                                                  demo: str) -> None:
-    first = crawl(tmp_path, demo)
+def test_a_deleted_index_is_rebuilt_before_discovery_and_nothing_is_archived_twice(
+        tmp_path: Path, demo: str, state_backend: StateBackend) -> None:
+    state = state_backend.state()
+    first = crawl(tmp_path, demo, state=state)
     assert row(first)["archived"] == TOTAL and len(first["files"]) == 3
-    code, found, progress = verify(tmp_path, "--progress-every", "1")
+    code, found, progress = verify(tmp_path, "--progress-every", "1", state=state)
     assert code == 0 and not found["damaged"] and found["parts"] == 3 and found["records"] == TOTAL
     shown = [re.sub(r"\d+s$", "Ns", line) for line in progress.splitlines() if line.startswith("verify: ")]
     assert shown == [f"verify: {n}/3 parts checked (la), Ns" for n in (1, 2, 3)]
 
-    remove_index(tmp_path / "state")
-    code, found, _ = verify(tmp_path)
+    state_backend.delete_index()
+    code, found, _ = verify(tmp_path, state=state)
     assert code == 1 and found["index_missing"] and found["records_index_lacks"] == TOTAL
 
-    second = crawl(tmp_path, demo)
+    second = crawl(tmp_path, demo, state=state)
     assert row(second)["archived"] == 0 and row(second)["unchanged"] == TOTAL and second["files"] == []
     assert "the index held nothing of this source while the manifest lists 3 part(s)" in second["_log"]
     assert stats(second)["archiver/source/la/index/rebuilt"] == 1
@@ -123,26 +127,28 @@ def test_a_deleted_index_is_rebuilt_before_discovery_and_nothing_is_archived_twi
     assert stats(second)["archiver/source/la/discovery/skipped_unchanged"] == TOTAL
     records = read_archive(tmp_path / "archive")
     assert len(records) == len({r["url"] for r in records}) == TOTAL
-    assert verify(tmp_path)[0] == 0
+    assert verify(tmp_path, state=state)[0] == 0
 
 
-def test_another_state_on_the_same_archive_archives_no_duplicate(tmp_path: Path, demo: str) -> None:
-    first = crawl(tmp_path, demo, "--limit", "15", state="state-a")
+def test_another_state_on_the_same_archive_archives_no_duplicate(tmp_path: Path, demo: str,
+                                                                 state_backend: StateBackend) -> None:
+    a, b = state_backend.state("state-a"), state_backend.state("state-b")
+    first = crawl(tmp_path, demo, "--limit", "15", state=a)
     done = row(first)["archived"]
     assert 10 < done < TOTAL
     # A second deployment (its own --state) on the same archive: its empty index is rebuilt first.
-    second = crawl(tmp_path, demo, state="state-b")
+    second = crawl(tmp_path, demo, state=b)
     assert row(second)["archived"] == TOTAL - done and row(second)["unchanged"] == done
     assert stats(second)["archiver/source/la/index/rebuilt"] == 1
     # The first state's index now lags the archive by the second run's parts: it catches up first.
-    third = crawl(tmp_path, demo, state="state-a")
+    third = crawl(tmp_path, demo, state=a)
     assert row(third)["archived"] == 0 and row(third)["unchanged"] == TOTAL
     lagging = len(second["files"])
     assert f"the index lacked {lagging} of the {lagging + len(first['files'])} listed part(s)" in third["_log"]
     assert stats(third)["archiver/source/la/index/parts_indexed"] == lagging
     records = read_archive(tmp_path / "archive")
     assert len(records) == len({r["url"] for r in records}) == TOTAL
-    assert verify(tmp_path, state="state-a")[0] == verify(tmp_path, state="state-b")[0] == 0
+    assert verify(tmp_path, state=a)[0] == verify(tmp_path, state=b)[0] == 0
 
 
 def test_a_deleted_part_is_reported_forgotten_on_repair_and_fetched_again(tmp_path: Path, demo: str) -> None:
@@ -228,21 +234,23 @@ def test_a_manifest_line_whose_sha256_no_longer_matches_is_reported(tmp_path: Pa
     assert found["missing"] == [] and found["unlisted"] == []
 
 
-def test_verify_refuses_an_unknown_source_and_skips_a_source_being_crawled(tmp_path: Path) -> None:
+def test_verify_refuses_an_unknown_source_and_skips_a_source_being_crawled(tmp_path: Path,
+                                                                            state_backend: StateBackend) -> None:
     archive = tmp_path / "archive"
     archive.mkdir()
     command = [sys.executable, "-m", "archiver.cli", "verify", "--archive", str(archive), "--state",
-               str(tmp_path / "state")]
+               state_backend.state()]
     proc = subprocess.run([*command, "--source", "lao"], cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 2 and "unknown source(s): lao" in proc.stderr
     _listed_part(archive, "r1-0001.jsonl.gz", [_record(1, 1, "2026-11-01T00:00:00+00:00")])
-    crawling = SourceLock(tmp_path / "state" / "locks", "la", run_id="r2").acquire()  # a live run holds it
+    crawling = source_lock(state_backend.locks(), "la", run_id="r2").acquire()  # a live run holds it
     try:
         busy = subprocess.run([*command, "--repair"], cwd=REPO, capture_output=True, text=True)
     finally:
         crawling.release()
-    assert busy.returncode == 3 and "la: not checked: source 'la' is already being archived by pid" in busy.stdout
-    assert not (tmp_path / "state" / "index.sqlite").exists()  # nothing repaired behind a live run's back
+    assert busy.returncode == 3
+    assert f"la: not checked: source 'la' is already being archived by pid {os.getpid()}" in busy.stdout
+    assert not state_backend.index_written()  # nothing repaired behind a live run's back
     assert subprocess.run(command, cwd=REPO, capture_output=True, text=True).returncode == 1  # (no index yet)
 
 
@@ -290,54 +298,61 @@ def _listed_part(archive: Path, name: str, records: list[dict[str, Any]]) -> str
     return relative
 
 
-def _rows(index: Path) -> list[tuple[Any, ...]]:
-    with ArchiveIndex(index) as db:
+def _rows(index: Any) -> list[tuple[Any, ...]]:
+    with open_index(index) as db:
         return db.db.execute("SELECT canonical_url, content_sha256, revision, archive_file, first_seen, last_seen, "
                              "sitemap_lastmod, published_at FROM articles ORDER BY canonical_url").fetchall()
 
 
-def test_the_index_ends_the_same_whatever_order_parts_are_indexed_in(tmp_path: Path) -> None:
+def test_the_index_ends_the_same_whatever_order_parts_are_indexed_in(tmp_path: Path,
+                                                                      state_backend: StateBackend) -> None:
     archive = tmp_path / "archive"
     one = [_record(1, 1, "2026-11-01T00:00:00+00:00", sitemap_lastmod="2026-10-31", published_at="2026-10-30"),
            _record(2, 1, "2026-11-01T00:00:00+00:00")]
     two = [_record(1, 2, "2026-11-05T00:00:00+00:00", sitemap_lastmod="2026-11-04")]
     first, second = _listed_part(archive, "r1-0001.jsonl.gz", one), _listed_part(archive, "r2-0001.jsonl.gz", two)
-    with ArchiveIndex(tmp_path / "in-order.sqlite") as db:
+    with open_index(state_backend.index("in-order")) as db:
         db.commit_file(first, one)
         db.commit_file(second, two)
-    with ArchiveIndex(tmp_path / "reversed.sqlite") as db:
+    with open_index(state_backend.index("reversed")) as db:
         db.commit_file(second, two)
         db.commit_file(first, one)
-    in_order = _rows(tmp_path / "in-order.sqlite")
-    assert in_order == _rows(tmp_path / "reversed.sqlite")
+    in_order = _rows(state_backend.index("in-order"))
+    assert in_order == _rows(state_backend.index("reversed"))
     post_1 = in_order[0]
     assert post_1[1:4] == (two[0]["content_sha256"], 2, second)  # the latest revision wins
     assert post_1[4:8] == ("2026-11-01T00:00:00+00:00", "2026-11-05T00:00:00+00:00", "2026-11-04", "2026-10-30")
     # A rebuilt index (catch-up into an empty one) holds exactly the same rows.
-    result = catch_up_index(archive, "la", tmp_path / "rebuilt.sqlite")
+    result = catch_up_index(archive, "la", state_backend.index("rebuilt"))
     assert result.cause == MISSING and [p["part"] for p in result.indexed] == [first, second]
-    assert _rows(tmp_path / "rebuilt.sqlite") == in_order
+    assert _rows(state_backend.index("rebuilt")) == in_order
 
 
-def test_an_index_holding_withdrawn_parts_is_rebuilt_and_an_old_index_is_read_once_quietly(tmp_path: Path) -> None:
+def test_an_index_holding_withdrawn_parts_is_rebuilt(tmp_path: Path, state_backend: StateBackend) -> None:
     archive = tmp_path / "archive"
     one = [_record(1, 1, "2026-11-01T00:00:00+00:00")]
     two = [_record(1, 2, "2026-11-05T00:00:00+00:00"), _record(3, 1, "2026-11-05T00:00:00+00:00")]
     first, second = _listed_part(archive, "r1-0001.jsonl.gz", one), _listed_part(archive, "r2-0001.jsonl.gz", two)
-    index = tmp_path / "other-state.sqlite"
+    index = state_backend.index("other-state")
     assert catch_up_index(archive, "la", index).cause == MISSING
     # The second part is lost, and ``archiver verify --repair`` under another --state withdraws it.
     (archive / second).unlink()
     code = subprocess.run([sys.executable, "-m", "archiver.cli", "verify", "--archive", str(archive), "--state",
-                           str(tmp_path / "state"), "--repair"], cwd=REPO, capture_output=True, text=True)
+                           state_backend.state(), "--repair"], cwd=REPO, capture_output=True, text=True)
     assert code.returncode == 1 and "withdrew missing part" in code.stdout
     result = catch_up_index(archive, "la", index)
     assert result.cause == STALE and result.stale == [second] and [p["part"] for p in result.indexed] == [first]
-    with ArchiveIndex(index) as db:
+    with open_index(index) as db:
         assert db.known(one[0]["canonical_url"]).revision == 1  # back to the revision the archive still holds
         assert db.known(two[1]["canonical_url"]) is None  # forgotten: the next run fetches it again
 
-    # An index written before the index listed its parts: read once, said quietly, not called a rebuild.
+
+def test_an_old_sqlite_index_is_read_once_quietly(tmp_path: Path) -> None:
+    """An index written before the index listed its parts: read once, said quietly, not called a rebuild (only
+    SQLite indexes are that old)."""
+    archive = tmp_path / "archive"
+    one = [_record(1, 1, "2026-11-01T00:00:00+00:00")]
+    first = _listed_part(archive, "r1-0001.jsonl.gz", one)
     old = tmp_path / "old.sqlite"
     with sqlite3.connect(old) as db:
         db.execute("CREATE TABLE articles (canonical_url TEXT PRIMARY KEY, url TEXT NOT NULL, source TEXT NOT NULL, "

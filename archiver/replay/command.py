@@ -90,12 +90,9 @@ def _empty_or_missing(path: Path) -> bool:
 
 
 def _database_empty(url: str) -> bool:
-    from archiver.state.backend import index_exists, open_index
+    from archiver.state.backend import index_exists
 
-    if not index_exists(url):
-        return True
-    with open_index(url) as db:
-        return not db.sources()
+    return not index_exists(url)
 
 
 def inferred_base_url(source: Source, catalog: SourceCaptures) -> str | None:

@@ -75,11 +75,12 @@ def open_index(location: IndexLocation) -> StateIndex:
 
 
 def index_exists(location: IndexLocation) -> bool:
-    """Whether an index was ever written there (without creating one)."""
+    """Whether there is an index there, without creating one: the SQLite file; in a database, an index that
+    holds a part or a record (the database itself is shared by the locks and the run reports)."""
     if is_database_url(location):
-        from archiver.state.pg.connection import schema_present
+        from archiver.state.pg.connection import index_present
 
-        return schema_present(str(location))
+        return index_present(str(location))
     return Path(location).exists()
 
 

@@ -75,10 +75,15 @@ def ensure_schema(conn: psycopg.Connection) -> int:
     return version
 
 
-def schema_present(url: str) -> bool:
-    """Whether the database holds the index's tables (a deployment's state), without creating them."""
+def index_present(url: str) -> bool:
+    """Whether the database holds an index: its tables, with a part or a record in them (tables a lock or a
+    run report created are not an index), without creating anything."""
     with connect(url, schema=False) as conn:
-        row = conn.execute("SELECT to_regclass('articles') IS NOT NULL").fetchone()
+        row = conn.execute("SELECT to_regclass('articles') IS NOT NULL AND to_regclass('parts') IS NOT NULL"
+                           ).fetchone()
+        if not (row and row[0]):
+            return False
+        row = conn.execute("SELECT EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM parts)").fetchone()
     return bool(row and row[0])
 
 
