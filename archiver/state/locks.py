@@ -30,7 +30,7 @@ class LockBusy(RuntimeError):
         )
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -91,6 +91,6 @@ def _parse(text: str) -> dict:
         value = json.loads(text) if text.strip() else {}
     except json.JSONDecodeError:
         return {"pid": None, "raw": text[:200]}
-    if value.get("pid") and not _pid_alive(int(value["pid"])):
+    if value.get("pid") and not pid_alive(int(value["pid"])):
         value["alive"] = False
     return value

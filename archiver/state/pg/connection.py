@@ -8,6 +8,8 @@ nothing, or it did not, and the repeat does it). Only the connection breaking is
 answered with (a constraint, a bad value) is raised at once. When the server stays away longer than
 ``reconnect_seconds()`` (``ARCHIVER_STATE_RECONNECT_SECONDS``, default 60), ``StateUnavailable`` is raised: the
 caller fails loudly (a part that cannot be indexed fails its source; the next run indexes it), never silently.
+Once a call has given up, the process's next calls to that server fail after one try, for as long again, rather
+than each waiting the whole time (a crawl would otherwise wait that long for every page in flight).
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ T = TypeVar("T")
 DEFAULT_RECONNECT_SECONDS = 60.0
 _ready: set[str] = set()
 _ready_lock = threading.Lock()
+# When a call of this process last gave up on a server (by URL): later calls fail after one try instead of each
+# waiting again, until a connection succeeds.
+_given_up: dict[str, float] = {}
 # Failures that waiting cannot cure: wrong password or role, no such database, no permission.
 _PERMANENT_SQLSTATE_CLASSES = ("28", "3D", "42")
 
@@ -118,7 +123,7 @@ class Session:
             try:
                 if conn is None or conn.closed:
                     conn = self.conn = connect(self.url)
-                    if deadline is not None:
+                    if deadline is not None or _given_up.pop(self.url, None) is not None:
                         self.reconnects += 1
                         logger.warning("state database %s reached again", shown_url(self.url))
                 return work(conn)
@@ -131,11 +136,16 @@ class Session:
                 self.drop()
                 now = time.monotonic()
                 if deadline is None:
+                    recently = _given_up.get(self.url)
+                    if recently is not None and now - recently < reconnect_seconds():
+                        raise StateUnavailable(f"the state database {shown_url(self.url)} is still unreachable "
+                                               f"({exc})") from exc
                     deadline = now + reconnect_seconds()
                     logger.warning("state database %s: connection lost or refused (%s); trying again for up to "
                                    "%.0f s", shown_url(self.url), str(exc).strip().splitlines()[0] if str(exc)
                                    else type(exc).__name__, deadline - now)
                 if now >= deadline:
+                    _given_up[self.url] = now
                     raise StateUnavailable(f"the state database {shown_url(self.url)} could not be reached for "
                                            f"{reconnect_seconds():.0f} s: {exc}") from exc
                 time.sleep(min(delay, max(0.0, deadline - now)))

@@ -35,7 +35,7 @@ from typing import Any
 
 import psycopg
 
-from archiver.state.locks import LockBusy
+from archiver.state.locks import LockBusy, pid_alive
 from archiver.state.pg.connection import connect, reconnect_seconds
 
 logger = logging.getLogger(__name__)
@@ -161,9 +161,11 @@ class PgSourceLock:
     def _restart_grace(self, conn: psycopg.Connection, previous: tuple[Any, ...]) -> str | None:
         """Why a gone holder's row must still be honoured: it held the lock before the server's last start,
         and may be reconnecting to take it back."""
+        pid, host, acquired = previous[0], previous[1], previous[6]
+        if host == socket.gethostname() and not pid_alive(pid):
+            return None  # a holder of this machine that is dead will take nothing back
         row = conn.execute("SELECT pg_postmaster_start_time(), now()").fetchone()
         started, now = row[0], row[1]
-        acquired = previous[6]
         grace = reconnect_seconds() + check_seconds() + 5
         if acquired < started and (now - started).total_seconds() < grace:
             return (f"it held the lock when the state server restarted at {started.isoformat(timespec='seconds')} "
@@ -175,32 +177,43 @@ class PgSourceLock:
     def _watch(self) -> None:
         interval = check_seconds()
         while not self._stop.wait(interval):
-            with self._mutex:
-                if self._conn is None:
-                    return
-                try:
-                    self._conn.execute("SELECT 1")
-                    continue
-                except psycopg.Error as exc:
-                    logger.warning("%s: the lock's connection to the state database broke (%s); taking the lock "
-                                   "back", self.source, str(exc).strip().splitlines()[0] if str(exc) else exc)
-                    with contextlib.suppress(Exception):  # already broken
-                        self._conn.close()
-                    self._conn = None
-                reason = self._take_back()
+            if self.check() is not None:
+                return
+
+    def check(self) -> str | None:
+        """Make sure the lock is still held (the watcher thread does this every few seconds): when its
+        connection broke, take it back. Returns None while it is held, else why it was lost (``on_lost`` is
+        called once)."""
+        if self.lost is not None:
+            return self.lost
+        with self._mutex:
+            if self._conn is None:
+                return None  # released
+            try:
+                self._conn.execute("SELECT 1")
+                return None
+            except psycopg.Error as exc:
+                logger.warning("%s: the lock's connection to the state database broke (%s); taking the lock "
+                               "back", self.source, str(exc).strip().splitlines()[0] if str(exc) else exc)
+                with contextlib.suppress(Exception):  # already broken
+                    self._conn.close()
+                self._conn = None
+            reason = self._take_back()
             if self._stop.is_set():
-                return  # released meanwhile: nothing to keep
+                return None  # released meanwhile: nothing to keep
             if reason is None:
                 self.retaken += 1
-                logger.warning("%s: lock taken back after the state database came back", self.source)
-                if self.on_retaken:
-                    self.on_retaken(self.source)
-                continue
-            self.lost = reason
-            logger.error("%s: lock lost: %s", self.source, reason)
-            if self.on_lost:
-                self.on_lost(self.source, reason)
-            return
+            else:
+                self.lost = reason
+        if reason is None:
+            logger.warning("%s: lock taken back after the state database came back", self.source)
+            if self.on_retaken:
+                self.on_retaken(self.source)
+            return None
+        logger.error("%s: lock lost: %s", self.source, reason)
+        if self.on_lost:
+            self.on_lost(self.source, reason)
+        return reason
 
     def _take_back(self) -> str | None:
         """Reconnect and take the lock again if nobody took it meanwhile; None on success, else why not."""
