@@ -25,6 +25,10 @@ from archiver.schema import article_validator
 from .backends import StateBackend
 from .pg import MISSING, PostgresServer, find_bindir
 
+# The tests choose their state themselves (a folder, or a database of the test server): a developer's own
+# shared state must never receive a test's records.
+os.environ.pop("ARCHIVER_STATE_URL", None)
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 DEMO_EXPECTED = REPO / "data" / "demo" / "expected.json"

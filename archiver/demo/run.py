@@ -53,9 +53,11 @@ def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
         return 1
     archive = (archive or data / "demo-archive").resolve()
     settings = demo_settings(verbose)
-    # The demo keeps its own index beside its archive, so demo runs never mark real pages as archived.
+    # The demo keeps its own index beside its archive, so demo runs never mark real pages as archived (nor a
+    # shared state database's: ARCHIVER_STATE_URL is not for the demo).
     state, runs = demo_folders(archive)
     settings.set("ARCHIVER_STATE_DIR", str(state), priority="cmdline")
+    settings.set("ARCHIVER_STATE_URL", "", priority="cmdline")
     settings.set("ARCHIVER_RUNS_DIR", str(runs), priority="cmdline")
     captures = archive.parent / f"{archive.name}-captures"  # every exchange of the demo, as WARC files
     settings.set("ARCHIVER_CAPTURES_DIR", str(captures), priority="cmdline")

@@ -16,8 +16,9 @@ the source loudly (``lock_lost``) and stops its crawl.
 
 So that another run cannot take a source in the seconds after a restart while its holder is reconnecting, a
 row whose lock was taken before the server's last start is honoured for a grace period after that start (the
-reconnect time plus one check): the newcomer is refused as by a live holder. A holder that died while the
-server was down thus blocks its sources for that grace period only.
+reconnect time plus one check): the newcomer is refused as by a live holder, unless that holder was a process
+of the newcomer's own machine that is dead. A holder elsewhere that died while the server was down thus blocks
+its sources for that grace period only.
 """
 
 from __future__ import annotations
