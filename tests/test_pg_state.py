@@ -24,6 +24,7 @@ from archiver.state.locks import LockBusy
 from archiver.state.pg.errors import StateUnavailable
 from archiver.state.pg.locks import PgSourceLock
 
+from .backends import StateBackend
 from .conftest import REPO, read_archive, start_server, stop_server, wait_for
 from .pg import PostgresServer
 
@@ -289,3 +290,24 @@ def test_both_backends_hold_the_same_rows_after_the_same_commits(tmp_path: Path,
     assert sqlite["articles"][0][3:10] == ("1-2-2026-11-02T00:00:00+00:00", 2, commits[0][0],
                                            "2026-11-01T00:00:00+00:00", "2026-11-02T00:00:00+00:00", "a", "2026-10-01")
     assert sqlite["lastmods"] == {"https://la.usembassy.gov/p?2": "b", "https://la.usembassy.gov/post-1/": "a"}
+
+
+def test_a_part_is_indexed_whole_or_not_at_all(state_backend: StateBackend) -> None:
+    """On both backends: a part one of whose records the index refuses leaves no trace of the part (not its
+    other records, not a revision it would have moved, not its row in ``parts``), and the connection goes on."""
+
+    def record(i: int, revision: int = 1, sha: str | None = "a") -> dict[str, Any]:
+        return {"canonical_url": f"https://la.usembassy.gov/{i}/", "url": f"https://la.usembassy.gov/{i}/",
+                "source": "la", "content_sha256": sha, "revision": revision, "fetched_at": "2026-11-01T00:00:00Z"}
+
+    first, second = "source=la/date=2026-11-01/r1-0001.jsonl.gz", "source=la/date=2026-11-02/r2-0001.jsonl.gz"
+    with open_index(state_backend.index()) as db:
+        assert db.commit_file(first, [record(0), record(1)], sha256="1") == 2
+        with pytest.raises(Exception, match="(?i)not.null"):
+            db.commit_file(second, [record(0, revision=2, sha="b"), record(2), record(3, sha=None), record(4)],
+                           sha256="2")
+        assert db.indexed_parts("la") == {first: "1"}
+        assert db.known("https://la.usembassy.gov/0/").revision == 1
+        assert [db.known(f"https://la.usembassy.gov/{i}/") for i in (2, 3, 4)] == [None, None, None]
+        assert db.commit_file(second, [record(0, revision=2, sha="b")], sha256="2") == 1  # usable afterwards
+        assert db.known("https://la.usembassy.gov/0/").revision == 2

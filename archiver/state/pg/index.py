@@ -2,8 +2,10 @@
 
 - ``known`` answers new (None), unchanged (the same body hash) or revision N in one round trip, as SQLite does;
   the index still learns of a record only when the part holding it is finalised (``commit_file``).
-- ``commit_file`` is one transaction sent in one round trip (psycopg's pipeline mode): every record's upsert
-  and the part's row. The upsert's winner is SQLite's (the higher revision, then the later ``fetched_at``), so
+- ``commit_file`` is one transaction sent in one round trip: every record's upsert and the part's row are sent
+  in psycopg's pipeline mode with a single Sync, and statements between two Syncs, outside an explicit
+  transaction block, run as one implicit transaction that PostgreSQL commits at the Sync, or rolls back whole
+  when any of them fails. The upsert's winner is SQLite's (the higher revision, then the later ``fetched_at``), so
   parts committed late, twice or out of order by several machines end in the same rows.
 - every call is safe to repeat, and is repeated on a new connection when the server went away
   (``archiver.state.pg.connection.Session``).
@@ -147,7 +149,7 @@ class PgIndex:
         rows, source = _article_rows(archive_file, records)
 
         def work(conn: psycopg.Connection) -> None:
-            with conn.pipeline(), conn.transaction():
+            with conn.pipeline():  # one Sync: one round trip, one (implicit) transaction
                 self._insert(conn, archive_file, rows, source, sha256)
 
         self.session.run(work)
@@ -157,7 +159,7 @@ class PgIndex:
         prepared = [(path, sha256, *_article_rows(path, records)) for path, sha256, records in parts]
 
         def work(conn: psycopg.Connection) -> None:
-            with conn.pipeline(), conn.transaction():
+            with conn.pipeline():  # one Sync: one transaction (see ``commit_file``)
                 for table in ("watermarks", "articles", "parts"):
                     conn.execute(f"DELETE FROM {table} WHERE source = %s", (source,))  # noqa: S608 - fixed names
                 for path, sha256, rows, part_source in prepared:
@@ -216,7 +218,7 @@ class PgIndex:
 
     def remember_captures(self, rows: list[CaptureEntry]) -> None:
         def work(conn: psycopg.Connection) -> None:
-            with conn.pipeline(), conn.transaction(), conn.cursor() as cursor:
+            with conn.pipeline(), conn.cursor() as cursor:  # one Sync: one transaction (see ``commit_file``)
                 cursor.executemany(CAPTURES_UPSERT, rows)
 
         if rows:
