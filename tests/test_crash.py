@@ -15,6 +15,8 @@ import subprocess
 from pathlib import Path
 
 from archiver.archive.manifest import read_manifest
+from archiver.state.location import StateLocation
+from archiver.state.runs import registered_runs
 
 from .backends import StateBackend
 from .conftest import (
@@ -75,3 +77,6 @@ def test_sigkill_mid_crawl_then_rerun(tmp_path: Path, state_backend: StateBacken
     assert len(records) == total  # exactly once: the rerun archived only what the killed run had not finalised
     assert report["sources"][0]["unchanged"] == len(first) + recovered
     assert report["sources"][0]["archived"] == total - len(first) - recovered
+    if state_backend.shared:  # a `scrapy crawl` records its report in the shared registry too
+        (registered,) = registered_runs(StateLocation(tmp_path, state_backend.url()))
+        assert registered["run_id"] == report["run_id"] and registered["outcomes"] == report["outcomes"]
