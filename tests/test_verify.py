@@ -42,15 +42,16 @@ def demo() -> Any:
     stop_server(proc)
 
 
-def crawl(tmp: Path, base: str, *extra: str, state: str = "state") -> dict[str, Any]:
-    """One ``archiver crawl la`` to the end; returns its run report with the log under ``_log``."""
+def crawl(tmp: Path, base: str, *extra: str, state: str = "state", code: int = 0) -> dict[str, Any]:
+    """One ``archiver crawl la`` to the end (exiting with ``code``); returns its run report with the log under
+    ``_log``."""
     runs = tmp / "runs"
     before = set(runs.glob("*.json")) if runs.exists() else set()
     proc = subprocess.run(
         [sys.executable, "-m", "archiver.cli", "crawl", "la", "--archive", str(tmp / "archive"), "--state",
          str(tmp / state), "--runs", str(runs), "--base-url", f"la={base}", *FAST, *extra],
         cwd=REPO, capture_output=True, text=True, timeout=240)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == code, proc.stderr[-3000:]
     (report,) = sorted(set(runs.glob("*.json")) - before)
     result = json.loads(report.read_text("utf-8"))
     result["_log"] = proc.stderr
@@ -156,8 +157,11 @@ def test_a_deleted_part_is_reported_forgotten_on_repair_and_fetched_again(tmp_pa
     assert found["missing"] == [{"part": gone.relative_to(tmp_path / "archive").as_posix(), "records": BATCH}]
     assert found["index_rows_without_part"] == BATCH and found["corrupt"] == []
 
-    # A run on its own does not pretend: it says the part is gone and that its records stay known.
-    unrepaired = crawl(tmp_path, demo)
+    # A run on its own does not pretend: it says the part is gone, that its records stay known until a repair,
+    # and fails (exit 1) so that cron or systemd sees it.
+    unrepaired = crawl(tmp_path, demo, code=1)
+    assert unrepaired["outcomes"] == {"la": "failed"}
+    assert "archiver verify --repair" in unrepaired["outcome_reasons"]["la"]
     assert row(unrepaired)["archived"] == 0
     assert f"listed part {gone.relative_to(tmp_path / 'archive').as_posix()} is damaged (missing)" in \
         unrepaired["_log"]
