@@ -10,6 +10,7 @@ than filled with empty values.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,11 +19,11 @@ from w3lib.html import replace_entities
 
 from .byline import find_byline
 from .dates import date_from_url, month_from_url, normalize_iso, parse_offset
-from .dom import parse_html, select
+from .dom import page_names, parse_html, select
 from .evidence import Candidate, Evidence
 from .fallback import general_body
 from .headline import agreement, find_headline
-from .language import detect_language, page_language
+from .language import DeferredLanguages, detect_language, page_language
 from .metadata import AUTHOR_ORGANISATION, PAGE_NODE_DATE, clean_values, read_metadata
 from .pagedates import (
     choose_published,
@@ -233,7 +234,7 @@ def _date_languages(root: etree._Element, url: str, meta: Evidence, rules: SiteR
 
 
 def _general_published(root: etree._Element, anchor: etree._Element | None, meta: Evidence,
-                       put: Any, html: str | bytes, url: str, languages: tuple[str, ...]) -> None:
+                       put: Any, html: str | bytes, url: str, languages: Sequence[str]) -> None:
     """Publication date of a page no family describes: the day the page shows near its headline,
     with the precision of a structured date on that day (see ``pagedates``). Leaves the field
     unset when the page neither shows nor declares a date, so the URL and hints can still apply.
@@ -280,10 +281,11 @@ def build_record(
         return {}
     tz = _valid_timezone(hints)
     meta = read_metadata(root, url, tz)
-    markup = html if isinstance(html, str) else None  # lets selectors the text cannot match be skipped
-    rules, how = find_family(root, url, markup)
-    languages = _date_languages(root, url, meta, rules, hints)
-    page_type_site = apply_rules(rules, root, url, tz=tz, markup=markup, languages=languages)
+    markup = html if isinstance(html, str) else None
+    names = page_names(root)  # lets selectors the page cannot match be skipped
+    rules, how = find_family(root, url, markup, names)
+    languages = DeferredLanguages(lambda: _date_languages(root, url, meta, rules, hints))
+    page_type_site = apply_rules(rules, root, url, tz=tz, names=names, languages=languages)
     page_type_cands = _ordered("page_type", meta, page_type_site, rules)
     if rules is GENERAL and page_type_cands and page_type_cands[0].value == "listing":
         # themes put the ``blog`` body class on single posts too: a page that declares itself an
@@ -292,7 +294,7 @@ def build_record(
     page_type = page_type_cands[0].value if page_type_cands else "unknown"
     site = page_type_site
     if page_type != (page_type_site.page_type or "unknown"):
-        site = apply_rules(rules, root, url, tz=tz, page_type=page_type, markup=markup,
+        site = apply_rules(rules, root, url, tz=tz, page_type=page_type, names=names,
                            languages=languages)
 
     record: dict[str, Any] = {}

@@ -8,7 +8,8 @@ declaration that lxml rejects in a ``str`` is dropped, and any parser error yiel
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Container, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -41,17 +42,41 @@ _TRANSLATOR = _PrefilteringTranslator()
 _XPATH_AXIS = re.compile(r"^[a-z-]+::")
 
 
+_PARSERS = threading.local()
+
+
+def _parser() -> etree.HTMLParser:
+    """This thread's HTML parser (lxml parsers must not be shared between threads).
+
+    ``lxml.html``'s own parser picks each element's Python class by a Python callback (a form, an
+    input, a label get classes of their own), called for every element any later stage touches:
+    thousands of calls per page. Nothing here uses those classes, so every element is a plain
+    ``HtmlElement`` (``text_content()`` and the rest of ``lxml.html``'s API, which trafilatura and
+    htmldate need), chosen in C.
+    """
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = etree.HTMLParser()
+        parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+            element=html.HtmlElement, comment=html.HtmlComment, pi=html.HtmlProcessingInstruction,
+            entity=html.HtmlEntity))
+        _PARSERS.parser = parser
+    return parser
+
+
 def parse_html(markup: str | bytes | None) -> html.HtmlElement | None:
     """Return the document root, or ``None`` when there is nothing usable to parse."""
     if not markup:
         return None
     if isinstance(markup, bytes):
         markup = markup.decode("utf-8", errors="replace")
-    text = _FORBIDDEN_CHARS.sub("", _XML_DECL.sub("", markup))
+    text = _XML_DECL.sub("", markup)
+    if _FORBIDDEN_CHARS.search(text):
+        text = _FORBIDDEN_CHARS.sub("", text)
     if not text.strip():
         return None
     try:
-        root = html.document_fromstring(text)
+        root = html.document_fromstring(text, parser=_parser())
     except (etree.ParserError, ValueError, TypeError):
         return None
     return root if isinstance(root, html.HtmlElement) else None
@@ -113,26 +138,39 @@ def required_names(selector: str) -> tuple[tuple[str, ...], ...] | None:
     return tuple(needed)
 
 
-def could_match(selector: str, markup: str) -> bool:
-    """``False`` when the page's source text ``markup`` lacks a class name or id that every match of
-    ``selector`` needs, so the selector cannot match and need not be evaluated.
+_CLASSES = etree.XPath("//@class", smart_strings=False)
+_IDS = etree.XPath("//@id", smart_strings=False)
 
-    Family rules try dozens of selectors on every page, and most name classes of a theme variant
-    the page does not use; a substring search of the markup costs microseconds, a whole-document
-    XPath scan about a quarter of a millisecond. (A class written with character references in the
-    markup would be missed, which no theme does.)
+
+def page_names(root: etree._Element) -> frozenset[str]:
+    """Every class name and id that an element of the page carries (see ``could_match``): one walk
+    of the tree, after which any selector that needs a name the page lacks is ruled out by a set
+    lookup."""
+    return frozenset(" ".join(_CLASSES(root)).split()).union(_IDS(root))
+
+
+def could_match(selector: str, names: Container[str]) -> bool:
+    """``False`` when a class name or id that every match of ``selector`` needs is not among
+    ``names``, so the selector cannot match and need not be evaluated.
+
+    ``names`` is the page's set of class names and ids (``page_names``), or its source text (then
+    a name that is not a substring of it cannot be carried by any element; a class written with
+    character references would be missed, which no theme does). Family rules try dozens of
+    selectors on every page, and most name classes of a theme variant the page does not use: a set
+    lookup costs nothing, a whole-document XPath scan a quarter of a millisecond on a large page,
+    and so does a substring search of its source.
     """
     needed = required_names(selector)
     if needed is None:
         return True
-    return any(all(name in markup for name in member) for member in needed)
+    return any(all(name in names for name in member) for member in needed)
 
 
-def select(root: etree._Element, selector: str, markup: str | None = None) -> list[etree._Element]:
+def select(root: etree._Element, selector: str, names: Container[str] | None = None) -> list[etree._Element]:
     """Elements matching one CSS or XPath selector, in document order; a bad selector matches
-    nothing. Given the source text ``markup`` that ``root`` was parsed from, a selector that needs
-    a class name or id the text lacks is answered without a search (see ``could_match``)."""
-    if markup is not None and not could_match(selector, markup):
+    nothing. Given the page's class names and ids (or its source text) as ``names``, a selector
+    that needs a name the page lacks is answered without a search (see ``could_match``)."""
+    if names is not None and not could_match(selector, names):
         return []
     compiled = _compiled(selector)
     if compiled is None:
@@ -145,10 +183,10 @@ def select(root: etree._Element, selector: str, markup: str | None = None) -> li
 
 
 def select_first(root: etree._Element, selectors: Iterable[str],
-                 markup: str | None = None) -> etree._Element | None:
+                 names: Container[str] | None = None) -> etree._Element | None:
     """The first element matched by the first selector in ``selectors`` that matches anything."""
     for selector in selectors:
-        found = select(root, selector, markup)
+        found = select(root, selector, names)
         if found:
             return found[0]
     return None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
@@ -183,3 +183,29 @@ def page_language(declared: Iterable[str | None], sample: str) -> str | None:
     hint = next((code for code in map(normalise_code, declared) if code), None)
     code, _ = detect_language(sample, hint)
     return code
+
+
+class DeferredLanguages(Sequence[str]):
+    """The page's language (``page_language``), found the first time it is asked for.
+
+    Visible dates are read in the page's language only when they are not English or numeric, and
+    finding the language costs a statistical guess (a millisecond): on most pages no date needs it.
+    """
+
+    def __init__(self, find: Callable[[], tuple[str, ...]]) -> None:
+        self._find: Callable[[], tuple[str, ...]] | None = find
+        self._found: tuple[str, ...] = ()
+
+    def _value(self) -> tuple[str, ...]:
+        if self._find is not None:
+            self._found, self._find = self._find(), None
+        return self._found
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        return self._value()[index]
+
+    def __len__(self) -> int:
+        return len(self._value())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._value())

@@ -80,6 +80,17 @@ def common_era(text: str, language: str) -> str:
     return _BUDDHIST_YEAR.sub(lambda m: str(int(m.group(1)) - _BUDDHIST_OFFSET), text)
 
 
+def prepared(text: str) -> bool:
+    """Whether ``prepare`` leaves ``text`` as it is whatever the languages: it is ASCII and holds
+    no Buddhist-era year."""
+    return text.isascii() and not _BUDDHIST_YEAR.search(text)
+
+
+def has_year(text: str) -> bool:
+    """Whether ``text`` holds four digits in a row, without which ``local_day`` finds no date."""
+    return bool(_FOUR_DIGITS.search(text))
+
+
 def prepare(text: str, languages: Iterable[str]) -> str:
     """``text`` made readable for the date parsers of ``languages``: local digits as ASCII, and
     the Buddhist-era year converted on a Thai page."""

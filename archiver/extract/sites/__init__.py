@@ -7,11 +7,13 @@ marker) wins, and ``general`` applies otherwise. A new family is a new module ho
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from lxml import etree
 
 from . import general, kpl, tagdiv, usembassy, vientianetimes
 from .engine import SiteResult, apply_rules, recognise
-from .rules import DateRule, Match, PageTypeRule, SiteRules
+from .rules import DateRule, Marker, Match, PageTypeRule, SiteRules
 
 # Specific publishers before the theme family: their markers are narrower.
 FAMILIES: tuple[SiteRules, ...] = (
@@ -26,6 +28,7 @@ __all__ = [
     "FAMILIES",
     "GENERAL",
     "DateRule",
+    "Marker",
     "Match",
     "PageTypeRule",
     "SiteResult",
@@ -36,7 +39,7 @@ __all__ = [
 
 
 def find_family(root: etree._Element | None, url: str | None,
-                markup: str | None = None) -> tuple[SiteRules, str]:
+                markup: str | None = None, names: Container[str] | None = None) -> tuple[SiteRules, str]:
     """The rule set for the page and how it was recognised (``"host"``, ``"marker"`` or
     ``"default"``).
 
@@ -47,6 +50,6 @@ def find_family(root: etree._Element | None, url: str | None,
         if recognise(rules, None, url) == "host":
             return rules, "host"
     for rules in FAMILIES:
-        if recognise(rules, root, None, markup) == "marker":
+        if recognise(rules, root, None, markup, names) == "marker":
             return rules, "marker"
     return GENERAL, "default"
