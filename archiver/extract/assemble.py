@@ -131,6 +131,19 @@ def _fallback_titles(root: etree._Element) -> list[Candidate]:
     return found
 
 
+def _headline(root: etree._Element, url: str, meta: Evidence, rules: SiteRules,
+              site_names: list[str]) -> tuple[str | None, etree._Element | None]:
+    """The printed headline and its element (see ``headline.find_headline``), checked against the
+    titles the page declares."""
+    patterns = rules.suffix_regexes()
+    declared = [_short(c.value) for c in meta.get("title") + _fallback_titles(root)[1:]
+                if isinstance(c.value, str)]
+    # the declared titles without their site-name part, so that a logo heading does not match
+    declared += [strip_site_name(t, site_names=site_names, url=url, patterns=patterns)
+                 for t in declared]
+    return find_headline(root, declared, site_names)
+
+
 def _choose_title(
     root: etree._Element, url: str, meta: Evidence, site: SiteResult, rules: SiteRules,
     site_names: list[str],
@@ -138,14 +151,10 @@ def _choose_title(
     """``(title, source, headline element)``: the first declared or family title without its
     site name, replaced on pages no family describes by the printed headline that the declared
     titles confirm. The element anchors the date and body searches even when no title comes
-    from it."""
+    from it. A family's page takes its title from the family's selectors or the metadata, and its
+    headline is looked for only when the family finds no body (see ``_headline``)."""
     patterns = rules.suffix_regexes()
-    declared = [_short(c.value) for c in meta.get("title") + _fallback_titles(root)[1:]
-                if isinstance(c.value, str)]
-    # the declared titles without their site-name part, so that a logo heading does not match
-    declared += [strip_site_name(t, site_names=site_names, url=url, patterns=patterns)
-                 for t in declared]
-    headline, anchor = find_headline(root, declared, site_names)
+    headline, anchor = _headline(root, url, meta, rules, site_names) if rules is GENERAL else (None, None)
     title: str | None = None
     source: str | None = None
     for cand in _ordered("title", meta, site, rules) + _fallback_titles(root):
@@ -370,6 +379,8 @@ def build_record(
         put("body", _without_title(site.body, record.get("title")), rules.provenance)
     elif page_type != "listing":
         text = html if isinstance(html, str) else html.decode("utf-8", "replace")
+        if rules is not GENERAL:  # a family's page whose body its selectors did not find
+            anchor = _headline(root, url, meta, rules, site_names)[1]
         body, body_source = general_body(text, url, root, anchor)
         put("body", _without_title(body, record.get("title")), body_source)
 

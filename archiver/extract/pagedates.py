@@ -12,9 +12,9 @@ on that day. Dates that are never publication dates are not looked at: ``<header
 from __future__ import annotations
 
 import re
-from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from itertools import islice
 
 from lxml import etree
@@ -147,29 +147,62 @@ def _element_date(el: etree._Element, attributes: bool = True, mdy: bool = False
 
 def _region(root: etree._Element, anchor: etree._Element | None) -> tuple[list[etree._Element], int]:
     """Elements to search in document order and the anchor's index among them: a window around
-    the headline, or the start of the ``<article>``/``<main>`` element when there is none."""
+    the headline (``_WINDOW // 2`` nodes before it and ``2 * _WINDOW - 1`` after it, in document
+    order), or the start of the ``<article>``/``<main>`` element when there is none."""
     if anchor is None:
         scope = next(iter(root.iter("article")), None)
         if scope is None:
             scope = next(iter(root.iter("main")), None)
         if scope is None:
             return [], 0
-        return list(scope.iter())[:_WINDOW], 0
-    # one walk that stops 2 * _WINDOW elements after the headline: pages are long, the window
-    # is not, and every element visited costs a Python proxy
-    before: deque[etree._Element] = deque(maxlen=_WINDOW // 2)
-    walk = root.iter()
-    for el in walk:
-        if el is anchor:
-            break
-        before.append(el)
-    else:
+        return list(islice(scope.iter(), _WINDOW)), 0
+    if anchor is not root and root not in set(anchor.iterancestors()):
         return [], 0
-    region = list(before)
+    # walked outwards from the headline, never from the top of the page: pages are long, the
+    # window is not, and every element visited costs a Python proxy
+    region = _preceding(root, anchor, _WINDOW // 2)
+    region.reverse()
     centre = len(region)
     region.append(anchor)
-    region.extend(islice(walk, 2 * _WINDOW - 1))
+    region.extend(islice(_following(root, anchor), 2 * _WINDOW - 1))
     return region, centre
+
+
+def _preceding(root: etree._Element, anchor: etree._Element, limit: int) -> list[etree._Element]:
+    """Up to ``limit`` nodes of ``root``'s tree before ``anchor`` in document order (ancestors
+    included), nearest first."""
+    found: list[etree._Element] = []
+    node = anchor
+    while node is not root and len(found) < limit:
+        previous = node.getprevious()
+        if previous is None:
+            node = node.getparent()
+            found.append(node)
+            continue
+        # the previous sibling's subtree backwards: its last descendant first, itself last
+        stack: list[tuple[etree._Element, bool]] = [(previous, False)]
+        while stack and len(found) < limit:
+            el, opened = stack.pop()
+            if opened or not len(el):
+                found.append(el)
+            else:
+                stack.append((el, True))
+                stack.extend((child, False) for child in el)
+        node = previous
+    return found
+
+
+def _following(root: etree._Element, anchor: etree._Element) -> Iterator[etree._Element]:
+    """The nodes of ``root``'s tree after ``anchor`` in document order: its descendants, then the
+    subtrees of the siblings after it and after each of its ancestors."""
+    yield from anchor.iterdescendants()
+    node = anchor
+    while node is not root:
+        sibling = node.getnext()
+        while sibling is not None:
+            yield from sibling.iter()
+            sibling = sibling.getnext()
+        node = node.getparent()
 
 
 def date_anchor(root: etree._Element, anchor: etree._Element | None,
@@ -194,6 +227,16 @@ def date_anchor(root: etree._Element, anchor: etree._Element | None,
         if share >= 0.3 and (best is None or share > best[0]):
             best = (share, el)
     return best[1] if best else anchor
+
+
+_NOT_SEARCHED = _FOREIGN_TAGS | {"html", "body"}
+
+
+@lru_cache(maxsize=4096)
+def _names_date(label: str) -> bool:
+    """Whether a class/id/itemprop label names a date (``_DATE_HINT``); labels repeat across a
+    page's menus and lists, so each is read once."""
+    return bool(_DATE_HINT.search(label))
 
 
 def _short_text(el: etree._Element) -> str | None:
@@ -234,20 +277,20 @@ def visible_dates(root: etree._Element, anchor: etree._Element | None,
     mdy = month_first(root)
     found: list[tuple[int, int, str, bool]] = []
     for position, el in enumerate(region):
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if not tag or tag in _FOREIGN_TAGS or tag in ("html", "body"):
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _NOT_SEARCHED:
             continue
-        label = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''}"
-        hinted = tag == "time" or bool(_DATE_HINT.search(label))
-        if tag == "meta" and not el.get("itemprop"):
+        itemprop = el.get("itemprop")
+        if tag == "meta" and not itemprop:
             continue
-        distance = abs(position - centre)
-        labelled = False
+        label = f"{el.get('class') or ''} {el.get('id') or ''} {itemprop or ''}"
+        hinted = tag == "time" or _names_date(label)
         text = _short_text(el) if len(el) <= 3 else None
-        if text is not None:
-            labelled = bool(_LABELLED.match(text))
-        near_with_digits = text is not None and distance <= _WINDOW // 2 and bool(_DIGIT.search(text))
-        if not hinted and not labelled and not near_with_digits:
+        if not hinted and (text is None or not _DIGIT.search(text)):
+            continue  # only its text could be read, and a text without a digit holds no date
+        distance = abs(position - centre)
+        labelled = text is not None and bool(_LABELLED.match(text))
+        if not hinted and not labelled and distance > _WINDOW // 2:
             continue
         parsed = _element_date(el, attributes=hinted, mdy=mdy, languages=languages)
         if not parsed or _foreign(el, keep, loose=labelled or distance <= _ADJACENT):
