@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, date, time, timedelta, timezone
 
-from .localdates import has_year, local_day, prepare, prepared
+from .localdates import has_day_and_year, local_day, prepare, prepared
 
 _ISO = re.compile(
     r"""^\s*
@@ -147,7 +147,7 @@ def parse_text_date(text: str | None, month_first: bool = False,
     found = _english_or_numeric(text, month_first)
     if found:
         return found
-    if not has_year(text):  # no year, no date in any language
+    if not has_day_and_year(text):  # no day or no year: no date in any language
         return None
     for language in languages:
         found = local_day(text, language)

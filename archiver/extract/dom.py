@@ -45,7 +45,7 @@ _XPATH_AXIS = re.compile(r"^[a-z-]+::")
 _PARSERS = threading.local()
 
 
-def _parser() -> etree.HTMLParser:
+def html_parser() -> etree.HTMLParser:
     """This thread's HTML parser (lxml parsers must not be shared between threads).
 
     ``lxml.html``'s own parser picks each element's Python class by a Python callback (a form, an
@@ -76,7 +76,7 @@ def parse_html(markup: str | bytes | None) -> html.HtmlElement | None:
     if not text.strip():
         return None
     try:
-        root = html.document_fromstring(text, parser=_parser())
+        root = html.document_fromstring(text, parser=html_parser())
     except (etree.ParserError, ValueError, TypeError):
         return None
     return root if isinstance(root, html.HtmlElement) else None

@@ -25,6 +25,7 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
+from .dom import html_parser
 from .text import clean_inline, element_text
 
 log = logging.getLogger(__name__)
@@ -308,8 +309,10 @@ def _open_panels(doc: etree._Element) -> bool:
 def _standalone(container: etree._Element) -> lxml_html.HtmlElement:
     """A document holding only a copy of ``container``, which trafilatura can take as a whole
     page (it reads no metadata here, so the ``<head>`` and its scripts are left behind)."""
-    doc = lxml_html.Element("html")
-    body = lxml_html.Element("body")
+    # made by the page's own parser, so that the copies trafilatura makes of it keep its cheap
+    # element class lookup (see ``dom.html_parser``)
+    doc = html_parser().makeelement("html")
+    body = html_parser().makeelement("body")
     body.append(copy.deepcopy(container))
     body[-1].tail = None
     doc.append(body)

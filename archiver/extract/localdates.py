@@ -58,6 +58,7 @@ _BUDDHIST_OFFSET = 543
 # Thai and Lao abbreviations are written with dots ("มี.ค.", "พ.ศ."); dateparser has them without
 _ABBREVIATION_DOT = re.compile(r"(?<=[\u0E01-\u0EFF])\.")
 _FOUR_DIGITS = re.compile(r"\d{4}")
+_SHORT_NUMBER = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
 # a span to read is at most this long: a date, not a sentence
 _MAX_SPAN = 40
 # how many date-shaped spans of one text are read at most
@@ -86,9 +87,10 @@ def prepared(text: str) -> bool:
     return text.isascii() and not _BUDDHIST_YEAR.search(text)
 
 
-def has_year(text: str) -> bool:
-    """Whether ``text`` holds four digits in a row, without which ``local_day`` finds no date."""
-    return bool(_FOUR_DIGITS.search(text))
+def has_day_and_year(text: str) -> bool:
+    """Whether ``text`` holds a number of four digits and one of one or two, without which
+    ``local_day`` finds no date in any language."""
+    return bool(_FOUR_DIGITS.search(text)) and bool(_SHORT_NUMBER.search(text))
 
 
 def prepare(text: str, languages: Iterable[str]) -> str:

@@ -61,7 +61,12 @@ _LABELLED = re.compile(r"\W*(?:(?:(?:first |originally |date )?published|posted|
                        r"|(?:last )?modified|publication date|publié|mis à jour|date de publication"
                        r"|publicado|actualizado|fecha de publicación|đăng|cập nhật)\b"
                        r"|เผยแพร่|โพสต์|ອັບເດດ|ເຜີຍແຜ່|ລົງວັນທີ|ចុះផ្សាយ|ផ្សាយ)", re.IGNORECASE)
+# the letters the words of ``_LABELLED`` start with (lower case): a text whose first word starts
+# with any other letter is no labelled date line
+_LABEL_INITIALS = frozenset("fodplumađcเโອເລចផ")
+_WORD_CHAR = re.compile(r"\w")
 _MAX_TEXT = 80
+_STRING_VALUE = etree.XPath("string()", smart_strings=False)
 _DIGIT = re.compile(r"\d")
 _LOCALE = re.compile(r"[-_]")
 _WORD = re.compile(r"\w+")
@@ -241,22 +246,32 @@ def _names_date(label: str) -> bool:
 
 def _short_text(el: etree._Element) -> str | None:
     """The text of ``el`` when it is short enough to be a date line (at most ``_MAX_TEXT`` characters
-    once whitespace is collapsed), else ``None``. Reads no further than that limit: an element with
-    few children can still hold the whole story, and the date search meets hundreds of elements."""
-    if len(el) == 0:  # the common leaf: no walk needed
+    once whitespace is collapsed), else ``None``. A long text is judged by its start: once its first
+    characters collapse to more than the limit, so does the whole text (an element with few
+    children can still hold the whole story, and the date search meets hundreds of elements)."""
+    if len(el) == 0:  # the common leaf
         text = el.text or ""
-        return text if len(text) <= _MAX_TEXT else _collapsed_short(text)
-    pieces: list[str] = []
-    size, check_at = 0, 4 * _MAX_TEXT
-    for piece in el.itertext():
-        pieces.append(piece)
-        size += len(piece)
-        if size > check_at:  # long already, unless most of it is indentation
-            if _collapsed_short("".join(pieces)) is None:
-                return None
-            check_at = size + 4 * _MAX_TEXT
-    text = "".join(pieces)
-    return text if len(text) <= _MAX_TEXT else _collapsed_short(text)
+        if len(text) <= _MAX_TEXT:
+            return text
+        if len(text) > 4 * _MAX_TEXT and _collapsed_short(text[:4 * _MAX_TEXT]) is None:
+            return None
+        return _collapsed_short(text)
+    # XPath's string value (every text and tail of the subtree, joined in C) costs less than a
+    # Python walk of its pieces even for the few large elements the window meets
+    text = _STRING_VALUE(el)
+    if len(text) <= _MAX_TEXT:
+        return text
+    if len(text) > 4 * _MAX_TEXT and _collapsed_short(text[:4 * _MAX_TEXT]) is None:
+        return None
+    return _collapsed_short(text)
+
+
+def _may_be_labelled(el: etree._Element) -> bool:
+    """``False`` when the text of ``el`` certainly does not start with a word of ``_LABELLED``: its
+    own text (before any child) starts with a word of another initial. Read before the element's
+    whole text, which costs more."""
+    first = _WORD_CHAR.search(el.text or "")
+    return first is None or first.group().lower() in _LABEL_INITIALS
 
 
 def _collapsed_short(text: str) -> str | None:
@@ -283,12 +298,15 @@ def visible_dates(root: etree._Element, anchor: etree._Element | None,
         itemprop = el.get("itemprop")
         if tag == "meta" and not itemprop:
             continue
-        label = f"{el.get('class') or ''} {el.get('id') or ''} {itemprop or ''}"
-        hinted = tag == "time" or _names_date(label)
+        named = el.get("class"), el.get("id"), itemprop
+        label = f"{named[0] or ''} {named[1] or ''} {itemprop or ''}" if any(named) else ""
+        hinted = tag == "time" or bool(label) and _names_date(label)
+        distance = abs(position - centre)
+        if not hinted and distance > _WINDOW // 2 and not _may_be_labelled(el):
+            continue  # far from the headline only a labelled date line counts
         text = _short_text(el) if len(el) <= 3 else None
         if not hinted and (text is None or not _DIGIT.search(text)):
             continue  # only its text could be read, and a text without a digit holds no date
-        distance = abs(position - centre)
         labelled = text is not None and bool(_LABELLED.match(text))
         if not hinted and not labelled and distance > _WINDOW // 2:
             continue
