@@ -68,7 +68,7 @@ WRAPPED: tuple[tuple[str, str, str], ...] = (
     ("archiver.extract.assemble", "detect_language", "language"),
     ("archiver.extract.assemble", "page_language", "language"),
     ("archiver.extract.fallback", "content_container", "container"),
-    ("archiver.extract.fallback", "paragraph_chars", "container"),
+    ("archiver.extract.fallback", "paragraph_lengths", "container"),
     ("archiver.extract.fallback", "fallback_body", "trafilatura"),
     ("archiver.extract.fallback", "_resiliparse_text", "resiliparse"),
 )

@@ -7,8 +7,12 @@ marker) wins, and ``general`` applies otherwise. A new family is a new module ho
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container
+from functools import cache
+from typing import Any
 
+import re2
 from lxml import etree
 
 from . import general, kpl, tagdiv, usembassy, vientianetimes
@@ -49,7 +53,30 @@ def find_family(root: etree._Element | None, url: str | None,
     for rules in FAMILIES:
         if recognise(rules, None, url) == "host":
             return rules, "host"
+    found = marker_texts(markup) if markup is not None else None
     for rules in FAMILIES:
-        if recognise(rules, root, None, markup, names) == "marker":
+        if recognise(rules, root, None, found, names) == "marker":
             return rules, "marker"
     return GENERAL, "default"
+
+
+@cache
+def _marker_search() -> tuple[tuple[str, ...], Any]:
+    """Every string an XPath marker of a family needs (``Marker.needs_any``), and one RE2 pattern
+    that finds any of them."""
+    needles = tuple(dict.fromkeys(needed for rules in FAMILIES for marker in rules.markers
+                                  if isinstance(marker, Marker) for needed in marker.needs_any))
+    return needles, re2.compile("|".join(re.escape(needed) for needed in needles))
+
+
+def marker_texts(markup: str) -> frozenset[str]:
+    """The strings of ``Marker.needs_any`` that the page's source ``markup`` contains.
+
+    One pass of RE2 over the source (a page is checked against every family's markers, and a
+    substring search per string costs a tenth of a millisecond on a large page); only when it finds
+    one, which few pages but the families' own do, is each string looked for on its own (the
+    pattern reports leftmost matches, so two strings that overlap would hide one another)."""
+    needles, pattern = _marker_search()
+    if not needles or pattern.search(markup) is None:
+        return frozenset()
+    return frozenset(needed for needed in needles if needed in markup)

@@ -42,10 +42,11 @@ class SiteResult:
 
 
 def recognise(rules: SiteRules, root: etree._Element | None, url: str | None,
-              markup: str | None = None, names: Container[str] | None = None) -> str | None:
-    """``"host"`` or ``"marker"`` when the page belongs to the family, else ``None`` (``markup``, the
-    page's source text, and ``names``, its class names and ids, let markers the page cannot hold be
-    ruled out without a search)."""
+              markup: Container[str] | None = None, names: Container[str] | None = None) -> str | None:
+    """``"host"`` or ``"marker"`` when the page belongs to the family, else ``None``. ``markup``, the
+    page's source text (or the set of ``Marker.needs_any`` strings it contains, see
+    ``marker_texts``), and ``names``, its class names and ids, let markers the page cannot hold be
+    ruled out without a search."""
     host = ""
     if url:
         try:
@@ -74,14 +75,14 @@ def _class_prefilter(marker: str) -> etree.XPath | None:
     return etree.XPath(f"boolean(//*[contains(@class, '{match.group(1)}')])")
 
 
-def _marker_found(root: etree._Element, marker: str | Marker, markup: str | None,
+def _marker_found(root: etree._Element, marker: str | Marker, markup: Container[str] | None,
                   names: Container[str] | None) -> bool:
     if isinstance(marker, Marker):
         if markup is not None and not any(needed in markup for needed in marker.needs_any):
             return False
         return bool(select(root, marker.selector))
-    if names is not None or markup is not None:
-        return bool(select(root, marker, names if names is not None else markup))
+    if names is not None:
+        return bool(select(root, marker, names))
     prefilter = _class_prefilter(marker)
     if prefilter is not None and not prefilter(root):
         return False
