@@ -19,7 +19,7 @@ from w3lib.html import replace_entities
 
 from .byline import find_byline
 from .dates import date_from_url, month_from_url, normalize_iso, parse_offset
-from .dom import page_names, parse_html, select
+from .dom import PageNames, parse_html, select
 from .evidence import Candidate, Evidence
 from .fallback import general_body
 from .headline import agreement, find_headline
@@ -291,7 +291,7 @@ def build_record(
     tz = _valid_timezone(hints)
     meta = read_metadata(root, url, tz)
     markup = html if isinstance(html, str) else None
-    names = page_names(root)  # lets selectors the page cannot match be skipped
+    names = PageNames(root)  # lets selectors the page cannot match be skipped
     rules, how = find_family(root, url, markup, names)
     languages = DeferredLanguages(lambda: _date_languages(root, url, meta, rules, hints))
     page_type_site = apply_rules(rules, root, url, tz=tz, names=names, languages=languages)

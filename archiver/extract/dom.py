@@ -149,6 +149,20 @@ def page_names(root: etree._Element) -> frozenset[str]:
     return frozenset(" ".join(_CLASSES(root)).split()).union(_IDS(root))
 
 
+class PageNames(Container[str]):
+    """``page_names`` of a page, read the first time a selector asks (a page that no family
+    recognises never needs them)."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self._root: etree._Element | None = root
+        self._names: frozenset[str] = frozenset()
+
+    def __contains__(self, name: object) -> bool:
+        if self._root is not None:
+            self._names, self._root = page_names(self._root), None
+        return name in self._names
+
+
 def could_match(selector: str, names: Container[str]) -> bool:
     """``False`` when a class name or id that every match of ``selector`` needs is not among
     ``names``, so the selector cannot match and need not be evaluated.

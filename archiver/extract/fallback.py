@@ -231,6 +231,11 @@ def _p_chars(el: etree._Element) -> int:
     return sum(len(" ".join(p.text_content().split())) for p in el.iter("p"))
 
 
+def _is_container(el: etree._Element) -> bool:
+    """Whether ``el`` is one that ``_CONTAINERS`` selects."""
+    return el.tag in ("article", "main") or el.get("role") == "main"
+
+
 def paragraph_lengths(root: etree._Element) -> dict[etree._Element, int]:
     """Each ``<p>`` of the page and the length of its text, whitespace collapsed (read once, for
     the page's total and for every container's share of it)."""
@@ -259,11 +264,11 @@ def content_container(root: etree._Element, anchor: etree._Element | None = None
     total = sum(lengths.values()) if total is None else total
     if total == 0:
         return None
-    holders = {anchor, *anchor.iterancestors()} if anchor is not None else None
+    # with a headline, only its own ancestors qualify (read from it, not by a walk of the page)
+    candidates = _CONTAINERS(root) if anchor is None else [
+        el for el in reversed([anchor, *anchor.iterancestors()]) if _is_container(el)]
     best: tuple[int, etree._Element] | None = None
-    for el in _CONTAINERS(root):
-        if holders is not None and el not in holders:
-            continue
+    for el in candidates:
         chars = sum(lengths.get(p, 0) for p in el.iter("p"))
         if chars < _CONTAINER_SHARE * total:
             continue

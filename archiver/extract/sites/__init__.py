@@ -15,6 +15,7 @@ from typing import Any
 import re2
 from lxml import etree
 
+from ..dom import required_names
 from . import general, kpl, tagdiv, usembassy, vientianetimes
 from .engine import SiteResult, apply_rules, recognise
 from .rules import DateRule, Marker, Match, PageTypeRule, SiteRules
@@ -55,22 +56,29 @@ def find_family(root: etree._Element | None, url: str | None,
             return rules, "host"
     found = marker_texts(markup) if markup is not None else None
     for rules in FAMILIES:
-        if recognise(rules, root, None, found, names) == "marker":
+        if recognise(rules, root, None, found, None if found is not None else names) == "marker":
             return rules, "marker"
     return GENERAL, "default"
 
 
 @cache
 def _marker_search() -> tuple[tuple[str, ...], Any]:
-    """Every string an XPath marker of a family needs (``Marker.needs_any``), and one RE2 pattern
-    that finds any of them."""
-    needles = tuple(dict.fromkeys(needed for rules in FAMILIES for marker in rules.markers
-                                  if isinstance(marker, Marker) for needed in marker.needs_any))
-    return needles, re2.compile("|".join(re.escape(needed) for needed in needles))
+    """Every string a family's marker needs (an XPath marker's ``Marker.needs_any``, a CSS marker's
+    class names and ids), and one RE2 pattern that finds any of them."""
+    needles: list[str] = []
+    for rules in FAMILIES:
+        for marker in rules.markers:
+            if isinstance(marker, Marker):
+                needles += marker.needs_any
+            else:
+                needles += [name for member in required_names(marker) or () for name in member]
+    unique = tuple(dict.fromkeys(needles))
+    return unique, re2.compile("|".join(re.escape(needed) for needed in unique))
 
 
 def marker_texts(markup: str) -> frozenset[str]:
-    """The strings of ``Marker.needs_any`` that the page's source ``markup`` contains.
+    """The strings the families' markers need (see ``_marker_search``) that the page's source
+    ``markup`` contains: what ``recognise`` needs to rule a family's markers out.
 
     One pass of RE2 over the source (a page is checked against every family's markers, and a
     substring search per string costs a tenth of a millisecond on a large page); only when it finds

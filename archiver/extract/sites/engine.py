@@ -81,8 +81,8 @@ def _marker_found(root: etree._Element, marker: str | Marker, markup: Container[
         if markup is not None and not any(needed in markup for needed in marker.needs_any):
             return False
         return bool(select(root, marker.selector))
-    if names is not None:
-        return bool(select(root, marker, names))
+    if names is not None or markup is not None:
+        return bool(select(root, marker, names if names is not None else markup))
     prefilter = _class_prefilter(marker)
     if prefilter is not None and not prefilter(root):
         return False
