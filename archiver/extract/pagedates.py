@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from itertools import islice
 
 from lxml import etree
@@ -47,7 +46,7 @@ _LIST_WORDS = _FOREIGN_WORDS - {"widget", "widgets"} | {"posts", "loop", "archiv
 _FOREIGN_TAGS = frozenset({"footer", "nav", "aside", "form", "select", "option", "script", "style",
                            "blockquote", "iframe"})
 # Elements whose class, id or itemprop names a date.
-_DATE_HINT = re.compile(r"date|time|publish|posted|updated|byline|meta|dateline", re.IGNORECASE)
+_DATE_HINT_WORDS = ("date", "time", "publish", "posted", "updated", "byline", "meta")  # "dateline" too
 # "Updated" in the languages our sites print (French, Spanish, Vietnamese; Thai, Lao and Khmer are
 # written without spaces, so their words are matched without word boundaries)
 _UPDATED = re.compile(r"\b(?:updated|modified|last\s+reviewed|reviewed|mis\s+à\s+jour|modifié"
@@ -237,11 +236,17 @@ def date_anchor(root: etree._Element, anchor: etree._Element | None,
 _NOT_SEARCHED = _FOREIGN_TAGS | {"html", "body"}
 
 
-@lru_cache(maxsize=4096)
 def _names_date(label: str) -> bool:
-    """Whether a class/id/itemprop label names a date (``_DATE_HINT``); labels repeat across a
-    page's menus and lists, so each is read once."""
-    return bool(_DATE_HINT.search(label))
+    """Whether a class/id/itemprop label names a date: holds one of ``_DATE_HINT_WORDS`` in any
+    letter case."""
+    label = label.lower()
+    return any(word in label for word in _DATE_HINT_WORDS)
+
+
+# Tags whose whole subtree holds only other things' dates, wherever it sits (see ``_foreign``: an
+# ``<aside>`` or a page ``<header>`` may hold the story's own date line, these never do).
+_ALWAYS_FOREIGN = _FOREIGN_TAGS - {"aside"}
+_NODES_BELOW = etree.XPath("count(descendant::node()[not(self::text())])")
 
 
 def _short_text(el: etree._Element) -> str | None:
@@ -291,9 +296,14 @@ def visible_dates(root: etree._Element, anchor: etree._Element | None,
     keep = set(anchor.iterancestors()) if anchor is not None else set()
     mdy = month_first(root)
     found: list[tuple[int, int, str, bool]] = []
+    skip_to = -1  # the last position inside a subtree whose dates are never the story's
     for position, el in enumerate(region):
+        if position <= skip_to:
+            continue
         tag = el.tag
         if not isinstance(tag, str) or tag in _NOT_SEARCHED:
+            if tag in _ALWAYS_FOREIGN and el not in keep and len(el):
+                skip_to = position + int(_NODES_BELOW(el))
             continue
         itemprop = el.get("itemprop")
         if tag == "meta" and not itemprop:
