@@ -10,6 +10,7 @@ further down (bios, "more from", related posts) repeat names of other people.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -37,6 +38,8 @@ _MAX_CHARS = 60
 # elements (document order) searched after the headline, and before it
 _AFTER, _BEFORE = 300, 60
 _TEXT_WINDOW = 80
+_FOLLOWING = etree.XPath(f"following::*[position() <= {_AFTER}]")
+_PRECEDING = etree.XPath(f"preceding::*[position() <= {_BEFORE}]")
 
 
 def clean_name(text: str) -> str | None:
@@ -63,7 +66,13 @@ def _label(el: etree._Element) -> str:
 def _is_byline(el: etree._Element) -> bool:
     if "author" in (el.get("rel") or "").split() or (el.get("itemprop") or "").lower() == "author":
         return True
-    label = _label(el)
+    return _names_byline(_label(el))
+
+
+@lru_cache(maxsize=4096)
+def _names_byline(label: str) -> bool:
+    """Whether a class/id label marks a byline (labels repeat across a page's blocks: each is read
+    once)."""
     return bool(label.strip()) and bool(_LABEL.search(label)) and not _NOT_LABEL.search(label)
 
 
@@ -89,9 +98,7 @@ def _window(root: etree._Element, anchor: etree._Element | None) -> list[etree._
         if scope is None:
             return []
         return [el for el in scope.iter() if isinstance(el.tag, str)][:_AFTER]
-    after = anchor.xpath(f"following::*[position() <= {_AFTER}]")
-    before = anchor.xpath(f"preceding::*[position() <= {_BEFORE}]")
-    return list(after) + list(reversed(before))
+    return _FOLLOWING(anchor) + _PRECEDING(anchor)[::-1]
 
 
 def _excluded(el: etree._Element, stop: set[etree._Element]) -> bool:

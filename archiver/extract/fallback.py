@@ -422,6 +422,9 @@ def fallback_body(html: str | etree._Element, url: str | None) -> str | None:
             include_links=False,
             deduplicate=False,
             with_metadata=False,
+            # any format but "python" leaves out the plain-text rendering of the body, which
+            # bare_extraction otherwise makes and which we do not use (we read the body tree)
+            output_format="txt",
         )
     except Exception as exc:  # a third-party parser must never break extraction
         log.debug("trafilatura failed on %s: %s", url, exc)
