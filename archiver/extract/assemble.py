@@ -30,6 +30,7 @@ from .pagedates import (
     date_anchor,
     markup_date,
     meta_published,
+    month_first,
     original_date,
     visible_dates,
 )
@@ -250,9 +251,10 @@ def _general_published(root: etree._Element, anchor: etree._Element | None, meta
     """
     published = [c for c in meta.get("published_at") if isinstance(c.value, str)]
     modified = [c for c in meta.get("modified_at") if isinstance(c.value, str)]
-    extra = meta_published(root, languages)
+    mdy = month_first(root)
+    extra = meta_published(root, languages, mdy)
     titles = [c.value for c in meta.get("title") if isinstance(c.value, str)]
-    shown = visible_dates(root, date_anchor(root, anchor, titles), languages)
+    shown = visible_dates(root, date_anchor(root, anchor, titles), languages, mdy)
     if not shown:
         # with nothing shown, only a date that describes the article counts, not the page's
         published = [c for c in published if c.source != PAGE_NODE_DATE]

@@ -131,14 +131,18 @@ def _element_date(el: etree._Element, attributes: bool = True, mdy: bool = False
                   languages: Sequence[str] = ()) -> tuple[str, bool] | None:
     """``(date, says_updated)`` for one element, from its machine attribute or short text (read
     in ``languages`` too, the page's language; see ``dates.parse_text_date``)."""
-    text = clean_inline(" ".join(el.itertext()))
     for attr in ("datetime", "content", "data-date", "title") if attributes else ():
         value = el.get(attr)
         if value:
             parsed = normalize_iso(value.strip()) or (
                 parse_text_date(value, mdy, languages) if attr != "content" else None)
             if parsed:
-                return parsed, bool(_UPDATED.search(text))
+                return parsed, bool(_UPDATED.search(clean_inline(" ".join(el.itertext()))))
+    # a long text is no date line, and is told by the start of its string value: the text read
+    # below (pieces joined by spaces, then cleaned) is never shorter than that value cleaned
+    if len(clean_inline(_STRING_VALUE(el)[:4 * _MAX_TEXT])) > _MAX_TEXT:
+        return None
+    text = clean_inline(" ".join(el.itertext()))
     if not text or len(text) > _MAX_TEXT:
         return None
     parsed = parse_text_date(text, mdy, languages)
@@ -285,16 +289,17 @@ def _collapsed_short(text: str) -> str | None:
 
 
 def visible_dates(root: etree._Element, anchor: etree._Element | None,
-                  languages: Sequence[str] = ()) -> list[tuple[str, bool]]:
+                  languages: Sequence[str] = (), mdy: bool | None = None) -> list[tuple[str, bool]]:
     """Dates shown near ``anchor`` (the headline), nearest first, as ``(date, says_updated)``.
 
     Candidates are ``<time>`` elements, short elements whose class, id or itemprop names a date,
     and short text blocks that read as a date line ("Published March 3, 2024"). ``languages``: the
-    page's language, in which dates are read too ("Publié le 21 mars 2023").
+    page's language, in which dates are read too ("Publié le 21 mars 2023"). ``mdy``: the page's
+    ``month_first``, when already known.
     """
     region, centre = _region(root, anchor)
     keep = set(anchor.iterancestors()) if anchor is not None else set()
-    mdy = month_first(root)
+    mdy = month_first(root) if mdy is None else mdy
     found: list[tuple[int, int, str, bool]] = []
     skip_to = -1  # the last position inside a subtree whose dates are never the story's
     for position, el in enumerate(region):
@@ -333,11 +338,11 @@ _META_PUBLISHED = re.compile(r"publish|release|created|pub-?date|issued", re.IGN
 _META_NOT = re.compile(r"modif|updat|expir|review", re.IGNORECASE)
 
 
-def meta_published(root: etree._Element, languages: Sequence[str] = ()) -> list[str]:
+def meta_published(root: etree._Element, languages: Sequence[str] = (), mdy: bool | None = None) -> list[str]:
     """Publication dates in site-specific ``<meta>`` names (``w-published-date``, ``published``)
     that the standard vocabularies do not cover (written-out ones read in ``languages`` too)."""
     found: list[str] = []
-    mdy = month_first(root)
+    mdy = month_first(root) if mdy is None else mdy
     for meta in root.iter("meta"):
         key = " ".join(meta.get(a) or "" for a in ("name", "property", "itemprop"))
         if not key.strip() or not _META_PUBLISHED.search(key) or _META_NOT.search(key):
