@@ -19,7 +19,7 @@ from w3lib.html import replace_entities
 
 from .byline import find_byline
 from .dates import date_from_url, month_from_url, normalize_iso, parse_offset
-from .dom import PageNames, parse_html, select
+from .dom import PageNames, page_source, parse_source, select
 from .evidence import Candidate, Evidence
 from .fallback import general_body
 from .headline import agreement, find_headline
@@ -287,14 +287,14 @@ def build_record(
 ) -> dict[str, Any]:
     """The record for one page (see ``archiver.extract.extract``)."""
     hints = hints if isinstance(hints, dict) else {}
-    root = parse_html(html)
-    if root is None:
+    source = page_source(html)  # parsed once; its bytes are also what the markers and resiliparse read
+    root = parse_source(source)
+    if root is None or source is None:
         return {}
     tz = _valid_timezone(hints)
     meta = read_metadata(root, url, tz)
-    markup = html if isinstance(html, str) else None
     names = PageNames(root)  # lets selectors the page cannot match be skipped
-    rules, how = find_family(root, url, markup, names)
+    rules, how = find_family(root, url, source, names)
     languages = DeferredLanguages(lambda: _date_languages(root, url, meta, rules, hints))
     page_type_site = apply_rules(rules, root, url, tz=tz, names=names, languages=languages)
     page_type_cands = _ordered("page_type", meta, page_type_site, rules)
@@ -380,10 +380,9 @@ def build_record(
     if site.body:
         put("body", _without_title(site.body, record.get("title")), rules.provenance)
     elif page_type != "listing":
-        text = html if isinstance(html, str) else html.decode("utf-8", "replace")
         if rules is not GENERAL:  # a family's page whose body its selectors did not find
             anchor = _headline(root, url, meta, rules, site_names)[1]
-        body, body_source = general_body(text, url, root, anchor)
+        body, body_source = general_body(source, url, root, anchor)
         put("body", _without_title(body, record.get("title")), body_source)
 
     _settle_language(record, provenance)

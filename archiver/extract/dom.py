@@ -66,6 +66,16 @@ def html_parser() -> etree.HTMLParser:
 
 def parse_html(markup: str | bytes | None) -> html.HtmlElement | None:
     """Return the document root, or ``None`` when there is nothing usable to parse."""
+    return parse_source(page_source(markup))
+
+
+def page_source(markup: str | bytes | None) -> bytes | None:
+    """The page as the UTF-8 bytes every reader of it is given (``None`` when there is nothing to
+    parse): bytes are read as UTF-8 (invalid sequences replaced), an XML declaration that lxml
+    rejects is dropped, and so are the control characters it refuses (``_FORBIDDEN_CHARS``).
+
+    libxml2 and resiliparse read UTF-8 bytes faster than a str they must convert themselves, and the
+    bytes are tested for the refused characters faster than the text is."""
     if not markup:
         return None
     if isinstance(markup, bytes):
@@ -73,9 +83,13 @@ def parse_html(markup: str | bytes | None) -> html.HtmlElement | None:
     text = _XML_DECL.sub("", markup)
     if not text.strip():
         return None
-    # libxml2 reads UTF-8 bytes faster than a str it must convert itself, and the bytes are tested
-    # for the characters it refuses faster than the text is (see ``_utf8_without_forbidden``)
-    data = _utf8_without_forbidden(text)
+    return _utf8_without_forbidden(text)
+
+
+def parse_source(data: bytes | None) -> html.HtmlElement | None:
+    """The document root of a ``page_source``, or ``None`` when it is unusable."""
+    if not data:
+        return None
     try:
         root = html.document_fromstring(data, parser=html_parser())
     except (etree.ParserError, ValueError, TypeError):

@@ -199,7 +199,7 @@ def _drop_comments(tree: object, keep: str) -> None:
                 node.setattr(attr, value)
 
 
-def _resiliparse_text(html: str, keep: str = "") -> str | None:
+def _resiliparse_text(html: str | bytes, keep: str = "") -> str | None:
     """resiliparse's main-content text in the archive's paragraph format, or ``None``; comment
     sections not holding ``keep`` are left out."""
     try:
@@ -208,7 +208,7 @@ def _resiliparse_text(html: str, keep: str = "") -> str | None:
     except ImportError:  # pragma: no cover - dependency declared in pyproject
         return None
     try:
-        tree = HTMLTree.parse(html)
+        tree = HTMLTree.parse_from_bytes(html, "utf-8") if isinstance(html, bytes) else HTMLTree.parse(html)
         _drop_comments(tree, keep)
         raw = extract_plain_text(tree, main_content=True, list_bullets=False,
                                  alt_texts=False, links=False)
@@ -366,7 +366,7 @@ def _opening(text: str | None) -> str:
     return text.split("\n", 1)[0][:40].strip()
 
 
-def general_body(html: str, url: str | None, root: etree._Element | None = None,
+def general_body(html: str | bytes, url: str | None, root: etree._Element | None = None,
                  anchor: etree._Element | None = None) -> tuple[str | None, str]:
     """Main text of a page no family describes, and its provenance label.
 
@@ -374,7 +374,7 @@ def general_body(html: str, url: str | None, root: etree._Element | None = None,
     it before cleaning, so it is never modified). ``anchor`` is the printed headline, when found:
     the container handed to trafilatura must hold it.
     """
-    source: str | etree._Element = html
+    source: str | bytes | etree._Element = html
     total = 0
     if root is not None:
         lengths = paragraph_lengths(root)
@@ -402,7 +402,7 @@ def general_body(html: str, url: str | None, root: etree._Element | None = None,
     return None, "fallback:trafilatura"
 
 
-def fallback_body(html: str | etree._Element, url: str | None) -> str | None:
+def fallback_body(html: str | bytes | etree._Element, url: str | None) -> str | None:
     """Main text of ``html`` (markup or a parsed tree) found by trafilatura, or ``None`` when it
     finds nothing or fails."""
     try:

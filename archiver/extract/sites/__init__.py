@@ -44,7 +44,7 @@ __all__ = [
 
 
 def find_family(root: etree._Element | None, url: str | None,
-                markup: str | None = None, names: Container[str] | None = None) -> tuple[SiteRules, str]:
+                markup: str | bytes | None = None, names: Container[str] | None = None) -> tuple[SiteRules, str]:
     """The rule set for the page and how it was recognised (``"host"``, ``"marker"`` or
     ``"default"``).
 
@@ -62,9 +62,9 @@ def find_family(root: etree._Element | None, url: str | None,
 
 
 @cache
-def _marker_search() -> tuple[tuple[str, ...], Any]:
+def _marker_search(as_bytes: bool) -> tuple[tuple[str, ...], Any]:
     """Every string a family's marker needs (an XPath marker's ``Marker.needs_any``, a CSS marker's
-    class names and ids), and one RE2 pattern that finds any of them."""
+    class names and ids), and one RE2 pattern that finds any of them (in UTF-8 bytes or in text)."""
     needles: list[str] = []
     for rules in FAMILIES:
         for marker in rules.markers:
@@ -73,10 +73,11 @@ def _marker_search() -> tuple[tuple[str, ...], Any]:
             else:
                 needles += [name for member in required_names(marker) or () for name in member]
     unique = tuple(dict.fromkeys(needles))
-    return unique, re2.compile("|".join(re.escape(needed) for needed in unique))
+    pattern = "|".join(re.escape(needed) for needed in unique)
+    return unique, re2.compile(pattern.encode("utf-8") if as_bytes else pattern)
 
 
-def marker_texts(markup: str) -> frozenset[str]:
+def marker_texts(markup: str | bytes) -> frozenset[str]:
     """The strings the families' markers need (see ``_marker_search``) that the page's source
     ``markup`` contains: what ``recognise`` needs to rule a family's markers out.
 
@@ -84,7 +85,9 @@ def marker_texts(markup: str) -> frozenset[str]:
     substring search per string costs a tenth of a millisecond on a large page); only when it finds
     one, which few pages but the families' own do, is each string looked for on its own (the
     pattern reports leftmost matches, so two strings that overlap would hide one another)."""
-    needles, pattern = _marker_search()
+    as_bytes = isinstance(markup, bytes)
+    needles, pattern = _marker_search(as_bytes)
     if not needles or pattern.search(markup) is None:
         return frozenset()
-    return frozenset(needed for needed in needles if needed in markup)
+    return frozenset(needed for needed in needles
+                     if (needed.encode("utf-8") if as_bytes else needed) in markup)
