@@ -5,7 +5,10 @@ with the reason counted, because only extraction can tell them apart from posts.
 
 Extraction is most of a crawl's CPU and Scrapy runs on one core, so by default it runs in a pool of worker
 processes (``ARCHIVER_EXTRACT_PROCESSES``: ``auto`` = one per core; ``0`` = in the crawl process), shared by
-every crawl of the process and never outliving it (``archiver.pipelines.workers``).
+every crawl of the process and never outliving it (``archiver.pipelines.workers``). The crawl process sends a
+worker the response's bytes as they came and gets back only what it needs (``extract_page``): the record's
+fields, how the bytes were decoded (counted here) and the values of the source's registry selectors. Decoding,
+parsing and every read of the page happen in the worker, never on the reactor thread.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from archiver import outcomes
+from archiver.decoding import decode_html
 from archiver.extract import extract
 from archiver.items import SCHEMA_VERSION, Article, Page
 from archiver.pipelines.canonical import choose_canonical
@@ -53,21 +57,23 @@ class ExtractPipeline:
             self._warming = asyncio.ensure_future(asyncio.to_thread(_started_pool, self.processes))
         return await asyncio.shield(self._warming)
 
-    async def _extract(self, item: Page) -> dict[str, Any]:
-        arguments = (item["html"], item["url"])
-        hints = item.get("hints") or None
+    async def _extract(self, item: Page, selectors: dict[str, str]) -> dict[str, Any]:
+        if item.get("body") is not None:  # the response's bytes, decoded in the worker
+            arguments = (item["body"], item["url"], item.get("content_type"), item.get("hints") or None, selectors)
+        else:  # a page given as text (re-extraction, tests)
+            arguments = (item["html"], item["url"], None, item.get("hints") or None, selectors)
         if not self.processes:
-            return extract(*arguments, hints=hints)
+            return extract_page(*arguments)
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(await self._pool(), _extract_in_worker, *arguments, hints)
+            return await loop.run_in_executor(await self._pool(), extract_page, *arguments)
         except BrokenProcessPool:
             # A worker was killed (out of memory, a stray signal): carry on in this process, losing nothing.
             logger.warning("extraction workers died; extracting in the crawl process from now on")
             discard_pool(self.processes)
             self.processes = 0
             self._warming = None
-            return extract(*arguments, hints=hints)
+            return extract_page(*arguments)
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, Page):
@@ -75,9 +81,12 @@ class ExtractPipeline:
         spider = self.crawler.spider
         source = spider.sources_by_name[item["source"]]
         try:
-            fields = await self._extract(item)
+            extracted = await self._extract(item, source.extra.get("selectors") or {})
         except Exception as exc:  # an extractor bug (or a dead worker) must cost one page, not the crawl
             raise outcomes.drop(self.crawler.stats, item, "extract_error", repr(exc)[:300]) from exc
+        if extracted["decoding"] is not None:
+            count_decoding(self.crawler.stats, item["source"], item["url"], *extracted["decoding"])
+        fields = extracted["fields"]
         page_type = fields.pop("page_type", "unknown")
         fields.pop("family", None)
         if page_type in NOT_ARTICLES:
@@ -110,7 +119,7 @@ class ExtractPipeline:
                                                                self.crawler.stats)
         if how != "page" or "canonical_url" not in provenance:
             provenance["canonical_url"] = how
-        apply_selector_overrides(article, provenance, item["html"], source.extra.get("selectors") or {})
+        apply_selector_overrides(article, provenance, extracted["overrides"])
         article["provenance"] = provenance
         return article
 
@@ -127,25 +136,55 @@ def _ready() -> bool:
     return True
 
 
-def _extract_in_worker(html: str, url: str, hints: dict[str, Any] | None) -> dict[str, Any]:
-    return extract(html, url, hints=hints)
+def extract_page(page: bytes | str, url: str, content_type: str | None, hints: dict[str, Any] | None,
+                 selectors: dict[str, str]) -> dict[str, Any]:
+    """Everything the crawl needs from one page, in plain values (this runs in a worker process):
+
+    - ``fields``: the extractor's record fields (``archiver.extract.extract``);
+    - ``decoding``: ``(encoding, mismatch, undecodable)`` when ``page`` came as the response's bytes (decoded
+      here by ``archiver.decoding.decode_html`` with the response's ``content_type``), else ``None``;
+    - ``overrides``: the values of the source's registry ``selectors`` (see ``selector_values``).
+    """
+    decoding = None
+    if isinstance(page, bytes):
+        decoded = decode_html(page, content_type)
+        page, decoding = decoded.text, (decoded.encoding, decoded.mismatch, decoded.undecodable)
+    return {"fields": extract(page, url, hints=hints), "decoding": decoding,
+            "overrides": selector_values(page, selectors) if selectors else {}}
 
 
-def apply_selector_overrides(
-    article: Article, provenance: dict[str, str], html: str, selectors: dict[str, str]
-) -> None:
-    """A registry entry's ``[source.selectors]`` (parsel CSS) win over what extraction found, field by field;
-    a selector that matches nothing leaves the extracted value alone."""
-    if not selectors:
-        return
+def count_decoding(stats: Any, source: str, url: str, encoding: str, mismatch: str | None,
+                   undecodable: int) -> None:
+    """Count a page whose charset was not the declared one, or whose bytes were partly undecodable."""
+    if mismatch:
+        outcomes.count(stats, source, "charset_mismatch")
+        outcomes.note_once(stats, "charset mismatch", url, mismatch)
+    if undecodable:
+        outcomes.count(stats, source, "decode_errors")
+        outcomes.count(stats, source, "replacement_chars", value=undecodable)
+        outcomes.note_once(stats, "undecodable bytes", url,
+                           f"{undecodable} invalid {encoding} sequence(s) kept as U+FFFD")
+
+
+def selector_values(html: str, selectors: dict[str, str]) -> dict[str, list[str]]:
+    """Per field of a registry entry's ``[source.selectors]`` (parsel CSS), the whitespace-collapsed texts it
+    selects; fields it does not match, and fields selectors may not set, are left out."""
     from parsel import Selector
 
     page = Selector(text=html)
+    found: dict[str, list[str]] = {}
     for field, css in selectors.items():
         if field not in Article.fields or field in ("body", "provenance"):
             continue
         values = [" ".join(v.split()) for v in page.css(css).getall() if v.strip()]
-        if not values:
-            continue
+        if values:
+            found[field] = values
+    return found
+
+
+def apply_selector_overrides(article: Article, provenance: dict[str, str], overrides: dict[str, list[str]]) -> None:
+    """A registry entry's ``[source.selectors]`` win over what extraction found, field by field (their values
+    from ``selector_values``); a selector that matched nothing leaves the extracted value alone."""
+    for field, values in overrides.items():
         article[field] = values if field in ("authors", "tags") else values[0]
         provenance[field] = "registry:selector"
