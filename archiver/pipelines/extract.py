@@ -6,7 +6,7 @@ with the reason counted, because only extraction can tell them apart from posts.
 Extraction is most of a crawl's CPU and Scrapy runs on one core, so by default it runs in a pool of worker
 processes (``ARCHIVER_EXTRACT_PROCESSES``: ``auto`` = one per core; ``0`` = in the crawl process), shared by
 every crawl of the process and never outliving it (``archiver.pipelines.workers``). The crawl process sends a
-worker the response's bytes as they came and gets back only what it needs (``extract_page``): the record's
+worker the response's bytes as they came and gets back only what it needs (``pagework.extract_page``): the record's
 fields, how the bytes were decoded (counted here) and the values of the source's registry selectors. Decoding,
 parsing and every read of the page happen in the worker, never on the reactor thread.
 """
@@ -21,10 +21,9 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from archiver import outcomes
-from archiver.decoding import decode_html
-from archiver.extract import extract
 from archiver.items import SCHEMA_VERSION, Article, Page
 from archiver.pipelines.canonical import choose_canonical
+from archiver.pipelines.pagework import extract_page, ready
 from archiver.pipelines.workers import discard_pool, shared_pool
 
 NOT_ARTICLES = {"page", "listing"}
@@ -127,30 +126,9 @@ class ExtractPipeline:
 def _started_pool(processes: int) -> ProcessPoolExecutor:
     """The shared pool with its workers running (each has answered once)."""
     pool = shared_pool(processes)
-    for future in [pool.submit(_ready) for _ in range(processes)]:
+    for future in [pool.submit(ready) for _ in range(processes)]:
         future.result()
     return pool
-
-
-def _ready() -> bool:
-    return True
-
-
-def extract_page(page: bytes | str, url: str, content_type: str | None, hints: dict[str, Any] | None,
-                 selectors: dict[str, str]) -> dict[str, Any]:
-    """Everything the crawl needs from one page, in plain values (this runs in a worker process):
-
-    - ``fields``: the extractor's record fields (``archiver.extract.extract``);
-    - ``decoding``: ``(encoding, mismatch, undecodable)`` when ``page`` came as the response's bytes (decoded
-      here by ``archiver.decoding.decode_html`` with the response's ``content_type``), else ``None``;
-    - ``overrides``: the values of the source's registry ``selectors`` (see ``selector_values``).
-    """
-    decoding = None
-    if isinstance(page, bytes):
-        decoded = decode_html(page, content_type)
-        page, decoding = decoded.text, (decoded.encoding, decoded.mismatch, decoded.undecodable)
-    return {"fields": extract(page, url, hints=hints), "decoding": decoding,
-            "overrides": selector_values(page, selectors) if selectors else {}}
 
 
 def count_decoding(stats: Any, source: str, url: str, encoding: str, mismatch: str | None,
@@ -166,25 +144,11 @@ def count_decoding(stats: Any, source: str, url: str, encoding: str, mismatch: s
                            f"{undecodable} invalid {encoding} sequence(s) kept as U+FFFD")
 
 
-def selector_values(html: str, selectors: dict[str, str]) -> dict[str, list[str]]:
-    """Per field of a registry entry's ``[source.selectors]`` (parsel CSS), the whitespace-collapsed texts it
-    selects; fields it does not match, and fields selectors may not set, are left out."""
-    from parsel import Selector
-
-    page = Selector(text=html)
-    found: dict[str, list[str]] = {}
-    for field, css in selectors.items():
-        if field not in Article.fields or field in ("body", "provenance"):
-            continue
-        values = [" ".join(v.split()) for v in page.css(css).getall() if v.strip()]
-        if values:
-            found[field] = values
-    return found
-
-
 def apply_selector_overrides(article: Article, provenance: dict[str, str], overrides: dict[str, list[str]]) -> None:
     """A registry entry's ``[source.selectors]`` win over what extraction found, field by field (their values
-    from ``selector_values``); a selector that matched nothing leaves the extracted value alone."""
+    from ``pagework.selector_values``); a selector that matched nothing leaves the extracted value alone."""
     for field, values in overrides.items():
+        if field not in Article.fields:
+            continue
         article[field] = values if field in ("authors", "tags") else values[0]
         provenance[field] = "registry:selector"

@@ -82,12 +82,21 @@ def marker_texts(markup: str | bytes) -> frozenset[str]:
     ``markup`` contains: what ``recognise`` needs to rule a family's markers out.
 
     One pass of RE2 over the source (a page is checked against every family's markers, and a
-    substring search per string costs a tenth of a millisecond on a large page); only when it finds
-    one, which few pages but the families' own do, is each string looked for on its own (the
-    pattern reports leftmost matches, so two strings that overlap would hide one another)."""
+    substring search per string costs a tenth of a millisecond on a large page). The pattern
+    reports leftmost, non-overlapping matches, so a string it did not report can only occur
+    overlapping one it did: those strings are looked for around the reported matches only."""
     as_bytes = isinstance(markup, bytes)
     needles, pattern = _marker_search(as_bytes)
-    if not needles or pattern.search(markup) is None:
+    if not needles:
         return frozenset()
-    return frozenset(needed for needed in needles
-                     if (needed.encode("utf-8") if as_bytes else needed) in markup)
+    spans = [(match.start(), match.end(), match.group()) for match in pattern.finditer(markup)]
+    if not spans:
+        return frozenset()
+    reported = {text for _, _, text in spans}
+    found = set()
+    for needed in needles:
+        text = needed.encode("utf-8") if as_bytes else needed
+        if text in reported or any(text in markup[max(0, start - len(text) + 1):end + len(text) - 1]
+                                   for start, end, _ in spans):
+            found.add(needed)
+    return frozenset(found)
