@@ -22,6 +22,7 @@ from typing import Any
 
 from archiver import outcomes
 from archiver.items import SCHEMA_VERSION, Article, Page
+from archiver.normalise import BodyFacts, remember_body_facts
 from archiver.pipelines.canonical import choose_canonical
 from archiver.pipelines.pagework import extract_page, ready
 from archiver.pipelines.workers import discard_pool, shared_pool
@@ -120,6 +121,9 @@ class ExtractPipeline:
             provenance["canonical_url"] = how
         apply_selector_overrides(article, provenance, extracted["overrides"])
         article["provenance"] = provenance
+        if extracted["body_facts"] and isinstance(article.get("body"), str):
+            clean, controls, words, digest = extracted["body_facts"]
+            remember_body_facts(article["body"], BodyFacts(clean or article["body"], controls, words, digest))
         return article
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from archiver.decoding import decode_html
 from archiver.extract import extract
+from archiver.normalise import body_facts
 
 # fields a registry selector may not set: the body is the extractor's, provenance is the record's own account
 NOT_SELECTABLE = frozenset({"body", "provenance"})
@@ -28,13 +29,21 @@ def extract_page(page: bytes | str, url: str, content_type: str | None, hints: d
     - ``fields``: the extractor's record fields (``archiver.extract.extract``);
     - ``decoding``: ``(encoding, mismatch, undecodable)`` when ``page`` came as the response's bytes (decoded
       here by ``archiver.decoding.decode_html`` with the response's ``content_type``), else ``None``;
-    - ``overrides``: the values of the source's registry ``selectors`` (see ``selector_values``).
+    - ``overrides``: the values of the source's registry ``selectors`` (see ``selector_values``);
+    - ``body_facts``: what normalising the body will make of it (``archiver.normalise.body_facts``, computed
+      here so that the crawl process need not), with ``body`` left out when it is the body as extracted.
     """
     decoding = None
     if isinstance(page, bytes):
         decoded = decode_html(page, content_type)
         page, decoding = decoded.text, (decoded.encoding, decoded.mismatch, decoded.undecodable)
-    return {"fields": extract(page, url, hints=hints), "decoding": decoding,
+    fields = extract(page, url, hints=hints)
+    facts = None
+    if isinstance(fields.get("body"), str):
+        found = body_facts(fields["body"])
+        facts = (None if found.body == fields["body"] else found.body, found.controls, found.word_count,
+                 found.sha256)
+    return {"fields": fields, "decoding": decoding, "body_facts": facts,
             "overrides": selector_values(page, selectors) if selectors else {}}
 
 
