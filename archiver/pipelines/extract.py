@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -24,8 +23,8 @@ from archiver import outcomes
 from archiver.items import SCHEMA_VERSION, Article, Page
 from archiver.normalise import BodyFacts, remember_body_facts
 from archiver.pipelines.canonical import choose_canonical
-from archiver.pipelines.pagework import extract_page, ready
-from archiver.pipelines.workers import discard_pool, shared_pool
+from archiver.pipelines.pagework import extract_page
+from archiver.pipelines.workers import WorkerPool, discard_pool, shared_pool
 
 NOT_ARTICLES = {"page", "listing"}
 logger = logging.getLogger(__name__)
@@ -48,14 +47,17 @@ class ExtractPipeline:
     def from_crawler(cls, crawler: Any) -> ExtractPipeline:
         return cls(crawler)
 
-    _warming: asyncio.Future[ProcessPoolExecutor] | None = None
+    _warming: asyncio.Future[WorkerPool] | None = None
 
-    async def _pool(self) -> ProcessPoolExecutor:
+    async def _pool(self) -> WorkerPool:
         """The worker pool, started on a thread: starting the forkserver (which imports the extractor) and the
-        first workers blocks for a second or two, and on the reactor thread that would stall every crawl."""
+        first workers blocks for a second or two, and on the reactor thread that would stall every crawl. Its
+        results are read on this event loop."""
         if self._warming is None:
-            self._warming = asyncio.ensure_future(asyncio.to_thread(_started_pool, self.processes))
-        return await asyncio.shield(self._warming)
+            self._warming = asyncio.ensure_future(asyncio.to_thread(shared_pool, self.processes, extract_page))
+        pool = await asyncio.shield(self._warming)
+        pool.attach(asyncio.get_running_loop())
+        return pool
 
     async def _extract(self, item: Page, selectors: dict[str, str]) -> dict[str, Any]:
         if item.get("body") is not None:  # the response's bytes, decoded in the worker
@@ -64,9 +66,8 @@ class ExtractPipeline:
             arguments = (item["html"], item["url"], None, item.get("hints") or None, selectors)
         if not self.processes:
             return extract_page(*arguments)
-        loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(await self._pool(), extract_page, *arguments)
+            return await (await self._pool()).submit(*arguments)
         except BrokenProcessPool:
             # A worker was killed (out of memory, a stray signal): carry on in this process, losing nothing.
             logger.warning("extraction workers died; extracting in the crawl process from now on")
@@ -125,14 +126,6 @@ class ExtractPipeline:
             clean, controls, words, digest = extracted["body_facts"]
             remember_body_facts(article["body"], BodyFacts(clean or article["body"], controls, words, digest))
         return article
-
-
-def _started_pool(processes: int) -> ProcessPoolExecutor:
-    """The shared pool with its workers running (each has answered once)."""
-    pool = shared_pool(processes)
-    for future in [pool.submit(ready) for _ in range(processes)]:
-        future.result()
-    return pool
 
 
 def count_decoding(stats: Any, source: str, url: str, encoding: str, mismatch: str | None,

@@ -13,3 +13,4 @@ signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 import archiver.extract.warm  # noqa: E402,F401  (the extractor and the language model)
 import archiver.pipelines.pagework  # noqa: E402,F401  (what a worker runs, without Scrapy)
+import archiver.pipelines.workers  # noqa: E402,F401  (a worker's loop)

@@ -17,11 +17,6 @@ from archiver.normalise import body_facts
 NOT_SELECTABLE = frozenset({"body", "provenance"})
 
 
-def ready() -> bool:
-    """A task that only proves a worker is up."""
-    return True
-
-
 def extract_page(page: bytes | str, url: str, content_type: str | None, hints: dict[str, Any] | None,
                  selectors: dict[str, str]) -> dict[str, Any]:
     """Everything the crawl needs from one page, in plain values:
