@@ -77,10 +77,14 @@ class WorkerPool:
             process.start()
             theirs.close()
             self._workers.append(_Worker(process, mine))
-        for worker in self._workers:  # each answers a task with no arguments: it is up
-            worker.conn.send_bytes(pickle.dumps(None))
-            pickle.loads(worker.conn.recv_bytes())
         atexit.register(self.close)
+        try:
+            for worker in self._workers:  # each answers a task with no arguments: it is up
+                worker.conn.send_bytes(pickle.dumps(None))
+                pickle.loads(worker.conn.recv_bytes())
+        except (EOFError, OSError) as exc:
+            self.close()
+            raise BrokenProcessPool(f"extraction workers did not start: {exc!r}") from exc
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """Read results on ``loop`` (the crawl's event loop); call it from the loop's thread."""
