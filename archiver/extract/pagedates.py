@@ -28,9 +28,6 @@ _FOREIGN_WORDS = frozenset({
     "related", "footer", "navbar", "nav", "menu", "breadcrumb", "breadcrumbs", "recent", "popular",
     "trending", "newsletter", "cookie", "ticker", "topbar", "weather", "copyright", "promo",
 })
-# Blocks that are another story's link or card when the class ends with them (``post-card``,
-# ``c-infohub-link``; not ``card-body`` or ``card-shadow``, which only style a box).
-_OTHER_BLOCKS = frozenset({"link", "links", "card", "cards", "teaser", "teasers"})
 # Of those, the containers that hold other stories' dates wherever they sit.
 _OTHER_STORIES = frozenset({
     "comment", "comments", "respond", "reply", "replies", "related", "footer", "navbar", "nav",
@@ -84,7 +81,7 @@ def _foreign_label(label: str, words: frozenset[str] = _FOREIGN_WORDS) -> bool:
             if token in _BUILDER_LISTS or _LIST_WORDS & set(parts[1:]):
                 return True
             continue
-        if parts and (parts[0] in words or parts[-1] in words or parts[-1] in _OTHER_BLOCKS):
+        if parts and (parts[0] in words or parts[-1] in words):
             return True
     return False
 
