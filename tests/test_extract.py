@@ -558,21 +558,6 @@ def test_repeated_block_of_paragraphs_is_dropped_once() -> None:
     assert _drop_furniture(listing) == listing
 
 
-def test_collapsed_accordion_panels_are_opened_but_modals_stay_hidden() -> None:
-    from archiver.extract.fallback import _open_panels
-
-    answer = "<p>" + "The answer explains the rules in full sentences for readers. " * 5 + "</p>"
-    doc = lxml_html.fromstring(
-        "<html><body><div class='faq-accordion'><h3>Question?</h3>"
-        f"<div class='panel' style='display: none'>{answer}</div></div>"
-        f"<div class='newsletter-modal' style='display:none'>{answer}</div></body></html>"
-    )
-    assert _open_panels(doc)
-    panel, modal = doc.xpath("//div[@class='panel']")[0], doc.xpath("//div[@class='newsletter-modal']")[0]
-    assert "display" not in (panel.get("style") or "")
-    assert modal.get("style") == "display:none"
-
-
 def test_added_prose_counts_only_new_sentences() -> None:
     from archiver.extract.fallback import _added_prose
 

@@ -11,8 +11,7 @@ of the page's paragraph text and the headline, trafilatura gets only that elemen
 cheaper to clean and score than the whole page. Both run with fixed options and no
 cross-document cache, so the same page always gives the same text. Lines that are page furniture
 (share prompts, "Read more", "Advertisement") are then dropped, and so are the teasers after a
-closing "More from ..." heading and a second copy of a repeated block of paragraphs. Before
-trafilatura, collapsed accordion panels of the container are opened (it drops ``display:none``);
+closing "More from ..." heading and a second copy of a repeated block of paragraphs.
 resiliparse's candidate leaves reader-comment sections out.
 """
 
@@ -233,10 +232,6 @@ _PARAGRAPHS = etree.XPath("//p")
 _STRING_VALUE = etree.XPath("string()", smart_strings=False)
 
 
-def _p_chars(el: etree._Element) -> int:
-    return sum(len(" ".join(p.text_content().split())) for p in el.iter("p"))
-
-
 def _is_container(el: etree._Element) -> bool:
     """Whether ``el`` is one that ``_CONTAINERS`` selects."""
     return el.tag in ("article", "main") or el.get("role") == "main"
@@ -282,49 +277,6 @@ def content_container(root: etree._Element, anchor: etree._Element | None = None
         if best is None or size < best[0]:
             best = (size, el)
     return best[1] if best else None
-
-
-# collapsed story sections: an accordion or tab panel hidden until a reader opens it
-_HIDDEN = etree.XPath("//*[@style or @hidden or @aria-hidden]")  # filtered by _is_panel
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
-_COLLAPSIBLE = re.compile(r"accordion|collaps|expand|toggle|faq|tab-?panel", re.IGNORECASE)
-# a hidden panel is opened only when it holds at least this much paragraph text
-_PANEL_CHARS = 200
-
-
-def _is_panel(el: etree._Element) -> bool:
-    """Whether hidden ``el`` is a collapsed panel of the page's own text: it or one of its
-    nearest ancestors is named as an accordion/collapsible/FAQ/tab panel, and it holds prose."""
-    hidden = (_HIDDEN_STYLE.search(el.get("style") or "") or el.get("hidden") is not None
-              or el.get("aria-hidden") == "true")
-    if not hidden:
-        return False
-    named = any(
-        a.get("role") == "tabpanel"
-        or _COLLAPSIBLE.search(f"{a.get('class') or ''} {a.get('id') or ''}")
-        for a in [el, *list(el.iterancestors())[:3]]
-    )
-    return named and _p_chars(el) >= _PANEL_CHARS
-
-
-def _open_panels(doc: etree._Element) -> bool:
-    """Unhide collapsed panels (see ``_is_panel``) in ``doc``; whether any was found.
-
-    trafilatura drops every element styled ``display:none``, which is right for modals and
-    templates but loses FAQ answers and step-by-step sections that pages fold into accordions
-    (the dev set's truth keeps them). Only panels named as such are opened: a hidden modal or
-    template block with paragraph text stays hidden.
-    """
-    panels = [el for el in _HIDDEN(doc) if _is_panel(el)]
-    for el in panels:
-        style = _HIDDEN_STYLE.sub("", el.get("style") or "")
-        if style.strip(" ;"):
-            el.set("style", style)
-        else:
-            el.attrib.pop("style", None)
-        el.attrib.pop("hidden", None)
-        el.attrib.pop("aria-hidden", None)
-    return bool(panels)
 
 
 def _standalone(container: etree._Element) -> lxml_html.HtmlElement:
@@ -386,13 +338,7 @@ def general_body(html: str | bytes, url: str | None, root: etree._Element | None
         lengths = paragraph_lengths(root)
         total = sum(lengths.values())
         container = content_container(root, anchor, total, lengths)
-        if container is not None:
-            # collapsed panels are opened in the container's copy; on a whole page (when no
-            # container holds the story) the search costs more than the few pages it helps
-            source = _standalone(container)
-            _open_panels(source)
-        else:
-            source = root
+        source = _standalone(container) if container is not None else root
     primary = fallback_body(source, url)
     if primary and root is not None and len(primary) >= max(_SHORT, _PARAGRAPH_SHARE * total):
         # a truncated pick is short, absolutely or against the page's own paragraph text; on
