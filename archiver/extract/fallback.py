@@ -56,6 +56,8 @@ _PARAGRAPH_SHARE = 0.5
 # helps pages of both halves and hurts neither half's mean, and a phrase of it only when it
 # matched at least one page without hurting any (``bench/README.md``, "Rules re-checked").
 _FURNITURE_PHRASES = (
+    # share prompts
+    r"share(?: this)?",
     # read-more links
     r"read more", r"continue reading",
     # advertising labels
@@ -114,6 +116,8 @@ _TAIL_PHRASES = (
     r"you['’]ll also (?:like|love|enjoy)(?:\.\.\.)?", r"more from [\w .&'’-]{1,40}",
     r"recent (?:articles|posts|stories)", r"recommended(?: for you| articles| reading)?", r"also read",
     r"see more (?:reviews|articles|posts)",
+    # a closing "About the author", "About us", "About <the company>" block
+    r"about (?:the )?[\w .&'’-]{1,40}",
     # prompts for the reader's feedback
     r"did you find this (?:content|article) helpful\??", r"rate this (?:article|post)",
     r"how was this (?:issue|article)\??",
