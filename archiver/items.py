@@ -1,9 +1,10 @@
 """The two values that travel through a crawl.
 
 ``Page`` is what a spider hands on: a fetched response that discovery believes is an article, with the
-decoded HTML and the hints discovery gathered (listing date, how it was found). ``Article`` is the archived
-record; its fields mirror ``archiver/schema/article.schema.json`` one to one, so an item that leaves the
-pipelines can be validated and written as it is.
+response's bytes and Content-Type (decoded where it is extracted, off the reactor thread) and the hints
+discovery gathered (listing date, how it was found); a page already decoded may carry ``html`` instead.
+``Article`` is the archived record; its fields mirror ``archiver/schema/article.schema.json`` one to one, so an
+item that leaves the pipelines can be validated and written as it is.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ class Page(scrapy.Item):
     """A fetched page on its way to extraction (never archived itself)."""
 
     url = scrapy.Field()
-    html = scrapy.Field()
+    body = scrapy.Field()  # the response's bytes, as received
+    content_type = scrapy.Field()  # the response's Content-Type header (lower case), for decoding the bytes
+    html = scrapy.Field()  # or the page as text, for a page already decoded
     http_status = scrapy.Field()
     fetched_at = scrapy.Field()
     source = scrapy.Field()

@@ -119,8 +119,10 @@ ARCHIVER_MIN_WORDS = 20
 # <data dir>/captures beside the default archive, or <archive>-captures beside an archive given explicitly.
 ARCHIVER_CAPTURE = True
 ARCHIVER_CAPTURES_DIR = None
-# A capture file is finalised and the next one begun once it reaches this size (1 GB).
+# A capture file is finalised and the next one begun once it reaches this size (1 GB), or holds this many
+# exchanges (what the crawl keeps in memory for an open file's CDXJ index grows with its exchanges).
 ARCHIVER_WARC_MAX_BYTES = 1_000_000_000
+ARCHIVER_WARC_MAX_EXCHANGES = 10_000
 
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

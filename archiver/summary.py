@@ -116,13 +116,21 @@ def source_outcome(stats: dict[str, Any], source: str) -> tuple[str, str]:
         if incomplete:
             return "failed", (f"{incomplete} discovery document(s) failed (see discovery/errors in the report): "
                               "the posts they list were not discovered")
-        if accounting.discovered and not (accounting.archived or accounting.unchanged) and accounting.dropped:
-            return "failed", (f"nothing archived: every one of the {sum(accounting.dropped.values())} page(s) "
-                              "fetched was dropped (see the reasons)")
+        failed_pages = sum(n for why, n in accounting.dropped.items() if why not in PERIOD_DROPS)
+        if failed_pages >= NOTHING_ARCHIVED_AFTER and not (accounting.archived or accounting.unchanged):
+            return "failed", (f"nothing archived: every one of the {failed_pages} page(s) fetched was dropped "
+                              "(see the reasons)")
         return "ok", ""
     if reason == "shutdown":
         return "interrupted", "stopped by a signal; what was fetched is archived"
     return "failed", f"the crawl ended with {reason!r}"
+
+
+# Pages dropped because the run asked for a period they are outside of: the run did what it was asked.
+PERIOD_DROPS = frozenset({"published_before_since", "published_after_until"})
+# A run that fetched this many pages and archived none (every one a 404, a 500, a bot check...) has met a site
+# that is down, blocked or moved, and fails; below it, a few failed pages of an hourly run are no alarm.
+NOTHING_ARCHIVED_AFTER = 10
 
 
 def incomplete_discovery(stats: dict[str, Any], source: str) -> int:

@@ -65,13 +65,23 @@ def run_verify(args: argparse.Namespace) -> int:
     else:
         sources = present
     reports = verifier.run(sources)
-    damaged = any(r.damaged for r in reports)
+    damaged = any(r.damaged for r in reports) or verifier.index_problem is not None
     code = EXIT_DAMAGED if damaged else EXIT_LOCKED if any(r.busy for r in reports) else EXIT_OK
+    moved = str(verifier.index_moved_to) if verifier.index_moved_to else None
     if args.json:
         print(json.dumps({"archive": str(archive), "index": shown_url(str(verifier.index_file)), "repair": args.repair,
+                          "index_problem": verifier.index_problem, "index_moved_to": moved,
                           "exit_code": code, "sources": [r.as_json() for r in reports]},
                          ensure_ascii=False, indent=2))
     else:
+        if moved:
+            print(f"verify: the index {verifier.index_file} was damaged ({verifier.index_problem}); repaired: "
+                  f"set it aside as {moved} and rebuilt it from the listed, intact parts (REST watermarks and "
+                  "revisit hints start afresh)")
+        elif verifier.index_problem is not None:
+            print(f"verify: the index {verifier.index_file} is damaged ({verifier.index_problem}): runs stop at "
+                  "preparation or cannot trust it; `archiver verify --repair` sets it aside and rebuilds it from "
+                  "the parts")
         print(format_reports(reports))
         print(f"verify: {sum(r.damaged for r in reports)} of {len(reports)} source(s) damaged"
               f"{' (repaired)' if args.repair and damaged else ''}; exit {code}")
@@ -102,6 +112,8 @@ def _details(r: SourceReport) -> Iterator[str]:
     for u in r.unlisted:
         yield f"{name}: final file {u['part']} is not listed in the manifest" + (
             f" and is corrupt: {u['problem']}" if u["problem"] else " (intact)")
+    if r.index_unreadable:
+        yield f"{name}: the index cannot be read, so it was not compared with the parts"
     if r.index_missing:
         yield f"{name}: there is no index; a run would rebuild it from the parts before crawling"
     for kind, label in (("index_rows_without_part", "index rows point at a part that is missing, corrupt or not "
@@ -119,8 +131,11 @@ def _details(r: SourceReport) -> Iterator[str]:
                "them)")
     for repair in r.repairs:
         action = repair["action"]
-        if action == "withdrawn":
+        if action == "withdrawn" and repair["reason"] == "missing":
             yield f"{name}: repaired: withdrew missing part {repair['part']} from the manifest"
+        elif action == "withdrawn":
+            yield (f"{name}: repaired: withdrew the manifest line of {repair['part']} ({repair['reason']}); "
+                   "nothing was moved")
         elif action == "set_aside":
             yield f"{name}: repaired: set {repair['part']} aside as {repair['moved_to']} and withdrew it"
         elif action == "listed":

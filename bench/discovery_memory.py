@@ -116,6 +116,8 @@ def run_size(count: int, mode: str, work: Path) -> dict[str, Any]:
         "tree_pss_mb": round(sampler.peak_kb / 1024, 1),
         "peak_pending": stats.get("archiver/scheduler/peak_pending"),
         "discovered": accounting.get("discovered"), "balanced": accounting.get("balanced"),
+        "captures": (report.get("captures") or {}).get("enabled"),
+        "warc_files": len((report.get("captures") or {}).get("files") or []),
     }
 
 
@@ -127,12 +129,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory(prefix="archiver-discovery-bench-") as tmp:
-        print(f"{'urls':>8} {'exit':>4} {'wall s':>7} {'RSS MB':>7} {'+workers':>8} {'peak pending':>12} balanced")
+        print(f"{'urls':>8} {'exit':>4} {'wall s':>7} {'RSS MB':>7} {'+workers':>8} {'peak pending':>12} balanced "
+              "captures WARCs")
         for count in (int(n) for n in args.urls.split(",")):
             row = run_size(count, args.pages, Path(tmp))
             rows.append(row)
             print(f"{row['urls']:>8} {row['exit']:>4} {row['wall_s']:>7} {row['rss_mb']:>7} {row['tree_pss_mb']:>8} "
-                  f"{row['peak_pending']!s:>12} {row['balanced']}", flush=True)
+                  f"{row['peak_pending']!s:>12} {row['balanced']!s:<8} {row['captures']!s:<8} {row['warc_files']}",
+                  flush=True)
     out = Path(args.out) if args.out else REPO / "bench" / "results" / "discovery-memory.json"
     out.write_text(json.dumps({"pages": args.pages, "rows": rows}, indent=2) + "\n")
     return 0

@@ -12,9 +12,14 @@ the dev set's README (``../shared/eval/README.md``):
 - date exact-day over pages whose truth has a date, and ``date on null`` = share of pages whose
   truth has no date on which the tool still output one (a guessed date is a false positive);
 - author exact: a normalised predicted name equals the truth or one of the names it lists;
-- median and p95 ms per page for the extraction call alone, one process.
+- median and p95 ms of CPU time (``time.process_time``) per page for the extraction call alone, one
+  process: CPU time, because the machine is shared and wall time measures the neighbours too.
 
-Usage: ``python bench/extraction.py [--limit N] [--tools ours,trafilatura,...] [--out FILE]``.
+Every figure is reported for the whole set and for each half of its fixed split (``devsplit.py``): the
+tuning half, on which rules are made, and the checking half, on which they must hold too.
+
+Usage: ``python bench/extraction.py [--limit N] [--half tuning|checking] [--tools ours,trafilatura,...]
+[--out FILE]``.
 Install the peers with ``pip install -e ".[bench]"``.
 """
 
@@ -43,6 +48,9 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "eval" / "wcxb-dev"
 DEFAULT_OUT = REPO / "bench" / "results" / "extraction.json"
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from devsplit import HALVES, half  # noqa: E402
 
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
@@ -313,11 +321,14 @@ def render(rows: list[dict[str, Any]]) -> str:
 # --- the run -------------------------------------------------------------------------------------
 
 
-def load_pages(data: Path, limit: int | None) -> list[tuple[str, str, dict[str, Any]]]:
-    """``(page id, html, truth)`` for every page, decoded before any timing starts."""
+def load_pages(data: Path, limit: int | None, only: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
+    """``(page id, html, truth)`` for every page (of the half ``only``, when given), decoded before any
+    timing starts."""
     pages = []
     for truth_file in sorted((data / "truth").glob("*.json")):
         page_id = truth_file.stem
+        if only and half(page_id) != only:
+            continue
         html_file = data / "html" / f"{page_id}.html.gz"
         if not html_file.exists():
             continue
@@ -333,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="dev set folder (html/, truth/)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages (quick iterations)")
+    parser.add_argument("--half", choices=HALVES, default=None, help="only the pages of one half of the split")
     parser.add_argument("--tools", default=DEFAULT_TOOLS, help=f"comma list of {', '.join(TOOLS)}")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the table is written as JSON")
     parser.add_argument("--details", type=Path, default=None, help="optional JSONL of per-page scores")
@@ -341,52 +353,84 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.data / "truth").is_dir():
         print(f"no dev set at {args.data}", file=sys.stderr)
         return 2
-    pages = load_pages(args.data, args.limit)
+    pages = load_pages(args.data, args.limit, args.half)
     tools = [TOOLS[name.strip()]() for name in args.tools.split(",") if name.strip()]
     details = args.details.open("w", encoding="utf-8") if args.details else None
-    rows = []
+    subsets = ("all", *HALVES)
+    rows: dict[str, list[dict[str, Any]]] = {subset: [] for subset in subsets}
     for tool in tools:
-        tally = Tally()
+        tallies = {subset: Tally() for subset in subsets}
         for _, html, truth in pages[:3]:  # warm-up: imports and caches are not page costs
             with contextlib.suppress(Exception):
                 tool.run(html, truth.get("url") or "")
         for page_id, html, truth in pages:
             url = truth.get("url") or ""
-            start = time.perf_counter()
+            page_half = half(page_id)
+            start = time.process_time()
             try:
                 out = tool.run(html, url)
             except Exception:
-                tally.errors += 1
+                for subset in ("all", page_half):
+                    tallies[subset].errors += 1
                 out = Output()
                 if details:
-                    details.write(json.dumps({"tool": tool.name, "id": page_id,
+                    details.write(json.dumps({"tool": tool.name, "id": page_id, "half": page_half,
                                               "error": traceback.format_exc(limit=2)}) + "\n")
             else:
-                tally.ms.append((time.perf_counter() - start) * 1000)
-            row = score(tool, out, truth, tally)
+                cpu_ms = (time.process_time() - start) * 1000
+                for subset in ("all", page_half):
+                    tallies[subset].ms.append(cpu_ms)
+            row = score(tool, out, truth, tallies["all"])
+            score(tool, out, truth, tallies[page_half])
             if details:
-                details.write(json.dumps({"tool": tool.name, "id": page_id, **row}) + "\n")
-        rows.append(summarise(tool.name, tool, tally, timed=True))
+                details.write(json.dumps({"tool": tool.name, "id": page_id, "half": page_half,
+                                          "ms": round(tallies["all"].ms[-1], 2) if tallies["all"].ms else None,
+                                          **row}) + "\n")
+        for subset in subsets:
+            if tallies[subset].ms or tallies[subset].errors:
+                rows[subset].append(summarise(tool.name, tool, tallies[subset], timed=True))
         print(f"  done: {tool.name}", file=sys.stderr, flush=True)
     if details:
         details.close()
 
-    table = render(rows)
-    print(f"WCXB dev (CC-BY-4.0, Murrough Foley 2026): {len(pages)} pages, one process")
-    print(table)
+    counts = {subset: sum(1 for page_id, _, _ in pages if subset == "all" or half(page_id) == subset)
+              for subset in subsets}
+    print(f"WCXB dev (CC-BY-4.0, Murrough Foley 2026): {len(pages)} pages, one process, CPU ms")
+    for subset in subsets:
+        if not rows[subset]:
+            continue
+        print(f"\n{subset} ({counts[subset]} pages)")
+        print(render(rows[subset]))
+        ratio = speed_ratio(rows[subset])
+        if ratio is not None:
+            print(f"median CPU ours/trafilatura (default): {ratio:.2f}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
         "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "pages": len(pages),
+        "halves": {h: counts[h] for h in HALVES},
+        "split": "checking when the first byte of SHA-256(page id) is odd (bench/devsplit.py)",
+        "timing": "CPU time (time.process_time) of the extraction call, ms per page",
         # relative to the repository, so a results file names no folder of the machine it ran on
         "data": os.path.relpath(Path(args.data).resolve(), REPO),
         "python": platform.python_version(),
         "machine": platform.platform(),
         "command": " ".join(["python", "bench/extraction.py", *(argv if argv is not None else sys.argv[1:])]),
-        "rows": rows,
+        "rows": rows["all"],
+        "rows_by_half": {h: rows[h] for h in HALVES},
+        "speed_ratio": {subset: speed_ratio(rows[subset]) for subset in subsets},
     }, indent=2) + "\n", encoding="utf-8")
     print(f"table written to {args.out}", file=sys.stderr)
     return 0
+
+
+def speed_ratio(rows: list[dict[str, Any]]) -> float | None:
+    """Our median CPU per page over trafilatura's (default settings), when both ran."""
+    by_tool = {row["tool"]: row for row in rows}
+    ours, theirs = by_tool.get("ours"), by_tool.get("trafilatura (default)")
+    if not ours or not theirs or not ours["median_ms"] or not theirs["median_ms"]:
+        return None
+    return round(ours["median_ms"] / theirs["median_ms"], 3)
 
 
 if __name__ == "__main__":

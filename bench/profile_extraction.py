@@ -49,24 +49,28 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "wcxb-dev"
 sys.path.insert(0, str(REPO))
 
-STAGES = ("decode", "parse", "metadata", "body", "assemble", "normalise", "validate", "serialise", "compress")
+STAGES = ("decode", "parse", "metadata", "family", "headline", "dates", "byline", "language", "container",
+          "trafilatura", "resiliparse", "assemble", "normalise", "validate", "serialise", "compress")
 
 # (module, attribute, stage): functions of the extractor timed in place. Patched on the module that *calls*
 # them (``assemble`` imported them by name), so the crawl code itself is untouched on disk.
 WRAPPED: tuple[tuple[str, str, str], ...] = (
     ("archiver.extract.assemble", "parse_html", "parse"),
     ("archiver.extract.assemble", "read_metadata", "metadata"),
-    ("archiver.extract.assemble", "find_family", "metadata"),
-    ("archiver.extract.assemble", "find_headline", "metadata"),
-    ("archiver.extract.assemble", "_fallback_titles", "metadata"),
-    ("archiver.extract.assemble", "_general_published", "metadata"),
-    ("archiver.extract.assemble", "detect_language", "metadata"),
-    ("archiver.extract.assemble", "strip_site_name", "metadata"),
-    ("archiver.extract.assemble", "apply_rules", "body"),
-    ("archiver.extract.sites.engine", "_page_type", "metadata"),
-    ("archiver.extract.sites.engine", "_texts", "metadata"),
-    ("archiver.extract.sites.engine", "_date", "metadata"),
-    ("archiver.extract.assemble", "general_body", "body"),
+    ("archiver.extract.assemble", "find_family", "family"),
+    ("archiver.extract.assemble", "apply_rules", "family"),
+    ("archiver.extract.assemble", "find_headline", "headline"),
+    ("archiver.extract.assemble", "_fallback_titles", "headline"),
+    ("archiver.extract.assemble", "strip_site_name", "headline"),
+    ("archiver.extract.assemble", "_general_published", "dates"),
+    ("archiver.extract.assemble", "markup_date", "dates"),
+    ("archiver.extract.assemble", "find_byline", "byline"),
+    ("archiver.extract.assemble", "detect_language", "language"),
+    ("archiver.extract.assemble", "page_language", "language"),
+    ("archiver.extract.fallback", "content_container", "container"),
+    ("archiver.extract.fallback", "paragraph_lengths", "container"),
+    ("archiver.extract.fallback", "fallback_body", "trafilatura"),
+    ("archiver.extract.fallback", "_resiliparse_text", "resiliparse"),
 )
 
 
@@ -80,11 +84,11 @@ class StageClock:
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         self._stack.append([0.0])
-        started = time.perf_counter()
+        started = time.process_time()
         try:
             yield
         finally:
-            elapsed = time.perf_counter() - started
+            elapsed = time.process_time() - started
             nested = self._stack.pop()[0]
             self.totals[name] += elapsed - nested
             if self._stack:
@@ -188,9 +192,9 @@ def stage_pass(pages: list[tuple[str, bytes]]) -> tuple[dict[str, float], list[f
     with_body = 0
     with instrumented(clock):
         for url, raw in pages:
-            started = time.perf_counter()
+            started = time.process_time()
             record = process(url, raw, clock, compressor)
-            per_page.append((time.perf_counter() - started) * 1000)
+            per_page.append((time.process_time() - started) * 1000)
             with_body += bool(record.get("body"))
     return {s: 1000 * clock.totals.get(s, 0.0) / len(pages) for s in STAGES}, per_page, with_body
 
@@ -205,9 +209,9 @@ def trafilatura_pass(pages: list[tuple[str, bytes]]) -> list[float] | None:
     times = []
     for url, raw in pages:
         html = decode_html(raw, "text/html").text
-        started = time.perf_counter()
+        started = time.process_time()
         trafilatura.extract(html, url=url, with_metadata=True, output_format="json", include_comments=False)
-        times.append((time.perf_counter() - started) * 1000)
+        times.append((time.process_time() - started) * 1000)
     return times
 
 

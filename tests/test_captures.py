@@ -257,6 +257,37 @@ def test_a_second_run_writes_revisits_and_its_records_point_through_them(crawls:
         assert record["capture"]["digest"] == sha1_digest(original.payload) == revisit.headers["WARC-Payload-Digest"]
 
 
+def test_a_file_is_finalised_every_few_exchanges_and_each_is_indexed_as_cdxj_indexer_would(tmp_path: Path) -> None:
+    """What keeps a huge source's memory bounded: a file is finalised once it holds ARCHIVER_WARC_MAX_EXCHANGES
+    exchanges (its index entries are held until then), and the run goes on in the next file. Every file is
+    whole, listed and indexed exactly as cdxj-indexer indexes it, and every record points into its file."""
+    (tmp_path / "data" / "sources").mkdir(parents=True)
+    (tmp_path / "data" / "sources" / "notices.toml").write_text(REGISTRY, "utf-8")
+    root = tmp_path / "captures"
+    server, base = start_server(["-m", "tests.sites.capture_site"])
+    try:
+        report = crawl(tmp_path, base, tmp_path / "archive", tmp_path / "runs", "-s", f"ARCHIVER_CAPTURES_DIR={root}",
+                       "-s", "ARCHIVER_WARC_MAX_EXCHANGES=3")
+        sent = server_log(base)
+    finally:
+        stop_server(server)
+    assert report["outcomes"] == {SOURCE: "ok"}
+    warcs = check_warcs(root, {SOURCE})
+    exchanges = [len([r for r in warc_records(w) if r.type in ("response", "revisit")]) for w in warcs]
+    assert sum(exchanges) == len(sent) == report["stats"][f"archiver/source/{SOURCE}/captures/exchanges"]
+    assert len(sent) > 9  # so that several files were filled
+    assert exchanges[:-1] == [3] * (len(warcs) - 1) and 1 <= exchanges[-1] <= 3, exchanges
+    assert [w.name[-13:] for w in warcs] == [f"-{n:04d}.warc.gz" for n in range(1, len(warcs) + 1)]
+    assert sorted(root / e["path"] for e in report["captures"]["files"]) == warcs
+    records = read_archive(tmp_path / "archive")
+    assert len(records) == 6
+    assert len({r["capture"]["warc"] for r in records}) > 1
+    for record in records:
+        response = read_pointer(root, record["capture"])
+        assert response.type == "response" and response.url == record["url"]
+        assert response.headers["WARC-Payload-Digest"] == record["capture"]["digest"] == sha1_digest(response.payload)
+
+
 def test_no_captures_when_capturing_is_off(tmp_path: Path) -> None:
     (tmp_path / "data" / "sources").mkdir(parents=True)
     (tmp_path / "data" / "sources" / "notices.toml").write_text(REGISTRY, "utf-8")

@@ -80,6 +80,42 @@ def test_entity_expansion_is_not_performed_in_sitemaps_or_feeds() -> None:
     assert time.monotonic() - started < 5
 
 
+LAO_URLSET = """<?xml version="1.0" encoding="{encoding}"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>https://la.usembassy.gov/ຂ່າວສານ/ກອງປະຊຸມ/</loc><lastmod>2024-05-02T00:00:00+07:00</lastmod></url>
+<url><loc>https://la.usembassy.gov/news/water-safety/</loc><lastmod>2024-05-03</lastmod></url>
+</urlset>"""
+
+
+@pytest.mark.parametrize(("declared", "codec", "mark"), [
+    ("UTF-16", "utf-16-le", b"\xff\xfe"),
+    ("UTF-16", "utf-16-be", b"\xfe\xff"),
+    ("UTF-32", "utf-32-le", b"\xff\xfe\x00\x00"),
+    ("UTF-32", "utf-32-be", b"\x00\x00\xfe\xff"),
+    ("UTF-16", "utf-16-le", b""),  # no mark: "<?" in UTF-16LE says it (XML 1.0, appendix F)
+    ("UTF-8", "utf-8", b"\xef\xbb\xbf"),
+], ids=["utf16le-bom", "utf16be-bom", "utf32le-bom", "utf32be-bom", "utf16le-no-bom", "utf8-bom"])
+def test_a_sitemap_in_utf16_or_utf32_or_with_a_bom_is_read(declared: str, codec: str, mark: bytes) -> None:
+    body = mark + LAO_URLSET.format(encoding=declared).encode(codec)
+    parsed = parse_sitemap(body)
+    assert parsed.kind == "urlset" and parsed.malformed is None
+    assert [(e.url, e.raw_date) for e in parsed.entries] == [
+        ("https://la.usembassy.gov/ຂ່າວສານ/ກອງປະຊຸມ/", "2024-05-02T00:00:00+07:00"),
+        ("https://la.usembassy.gov/news/water-safety/", "2024-05-03")]
+    assert len(parse_sitemap(gzip.compress(body)).entries) == 2  # also when gzipped (.xml.gz)
+
+
+def test_a_utf16_sitemap_cannot_smuggle_an_entity_declaration() -> None:
+    """The document type declaration is found and removed after decoding, so UTF-16 does not hide it."""
+    body = BILLION_LAUGHS.replace(b"{root}", b"urlset").replace(b"{item}", b"url").replace(b"{loc}", b"loc")
+    body = body.replace(b"{extra}", b"").replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="UTF-16"?>')
+    started = time.monotonic()
+    urls = [e.url for e in parse_sitemap(b"\xff\xfe" + body.decode("ascii").encode("utf-16-le")).entries]
+    assert urls[0] == "https://la.usembassy.gov/before/" and urls[-1] == "https://la.usembassy.gov/after/"
+    assert all("lollollol" not in url for url in urls)
+    assert time.monotonic() - started < 5
+
+
 RSS = b"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel><title>U.S. Embassy in Laos</title>
 <item><title>One</title><link>https://la.usembassy.gov/one/</link><pubDate>Fri, 17 Mar 2023 09:21:11 +0000</pubDate></item>

@@ -27,6 +27,7 @@ import pytest
 from archiver.archive.manifest import ManifestEntry, append_manifest, read_manifest, read_manifest_lines
 from archiver.state.backend import open_index, source_lock
 from archiver.state.catchup import MISSING, STALE, UNRECORDED, catch_up_index
+from archiver.state.index import ArchiveIndex
 from archiver.state.location import is_database_url
 
 from .backends import StateBackend
@@ -45,16 +46,16 @@ def demo() -> Any:
     stop_server(proc)
 
 
-def crawl(tmp: Path, base: str, *extra: str, state: str = "state") -> dict[str, Any]:
-    """One ``archiver crawl la`` to the end; returns its run report with the log under ``_log``. ``state``: a
-    folder name under ``tmp``, or a state database's URL."""
+def crawl(tmp: Path, base: str, *extra: str, state: str = "state", code: int = 0) -> dict[str, Any]:
+    """One ``archiver crawl la`` to the end (exiting with ``code``); returns its run report with the log under
+    ``_log``. ``state``: a folder name under ``tmp``, or a state database's URL."""
     runs = tmp / "runs"
     before = set(runs.glob("*.json")) if runs.exists() else set()
     proc = subprocess.run(
         [sys.executable, "-m", "archiver.cli", "crawl", "la", "--archive", str(tmp / "archive"), "--state",
          _state_argument(tmp, state), "--runs", str(runs), "--base-url", f"la={base}", *FAST, *extra],
         cwd=REPO, capture_output=True, text=True, timeout=240)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == code, proc.stderr[-3000:]
     (report,) = sorted(set(runs.glob("*.json")) - before)
     result = json.loads(report.read_text("utf-8"))
     result["_log"] = proc.stderr
@@ -100,6 +101,11 @@ def urls_archived(report: dict[str, Any], archive: Path) -> set[str]:
     """URLs of the records a run finalised (its manifest entries, read back from disk)."""
     return {url for entry in report["files"] for url in urls_in(archive / entry["path"])}
 
+
+def remove_index(state: Path) -> None:
+    """Delete a SQLite index and its companions (the tests of an unreadable index file are SQLite's own)."""
+    for path in state.glob("index.sqlite*"):
+        path.unlink()
 
 def test_a_deleted_index_is_rebuilt_before_discovery_and_nothing_is_archived_twice(
         tmp_path: Path, demo: str, state_backend: StateBackend) -> None:
@@ -162,8 +168,11 @@ def test_a_deleted_part_is_reported_forgotten_on_repair_and_fetched_again(tmp_pa
     assert found["missing"] == [{"part": gone.relative_to(tmp_path / "archive").as_posix(), "records": BATCH}]
     assert found["index_rows_without_part"] == BATCH and found["corrupt"] == []
 
-    # A run on its own does not pretend: it says the part is gone and that its records stay known.
-    unrepaired = crawl(tmp_path, demo)
+    # A run on its own does not pretend: it says the part is gone, that its records stay known until a repair,
+    # and fails (exit 1) so that cron or systemd sees it.
+    unrepaired = crawl(tmp_path, demo, code=1)
+    assert unrepaired["outcomes"] == {"la": "failed"}
+    assert "archiver verify --repair" in unrepaired["outcome_reasons"]["la"]
     assert row(unrepaired)["archived"] == 0
     assert f"listed part {gone.relative_to(tmp_path / 'archive').as_posix()} is damaged (missing)" in \
         unrepaired["_log"]
@@ -218,6 +227,76 @@ def test_a_flipped_bit_is_detected_the_part_set_aside_and_its_records_fetched_ag
     assert len(records) == len({r["url"] for r in records}) == TOTAL
 
 
+def test_an_index_that_is_not_a_database_is_reported_set_aside_and_rebuilt_and_runs_work_again(
+        tmp_path: Path, demo: str) -> None:
+    first = crawl(tmp_path, demo)
+    assert row(first)["archived"] == TOTAL
+    state = tmp_path / "state"
+    remove_index(state)
+    garbage = b"torn copy of index.sqlite \x00\xff " * 400  # anything but an SQLite header
+    (state / "index.sqlite").write_bytes(garbage)
+    command = [sys.executable, "-m", "archiver.cli", "crawl", "la", "--archive", str(tmp_path / "archive"),
+               "--state", str(state), "--runs", str(tmp_path / "runs"), "--base-url", f"la={demo}", *FAST]
+    failed = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=240)
+    assert failed.returncode == 1  # a run never crawls against an index it cannot read
+    assert "is not a readable SQLite database (file is not a database); `archiver verify --repair`" in failed.stderr
+
+    # verify says so, in one line, without a traceback; each source is damaged, nothing compared with the index
+    plain = subprocess.run([sys.executable, "-m", "archiver.cli", "verify", "--archive", str(tmp_path / "archive"),
+                            "--state", str(state)], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert plain.returncode == 1 and "Traceback" not in plain.stderr + plain.stdout
+    assert f"verify: the index {state / 'index.sqlite'} is damaged (file is not a database)" in plain.stdout
+    code, found, _ = verify(tmp_path)
+    assert code == 1 and found["damaged"] and found["index_unreadable"] == "file is not a database"
+    assert found["records_index_lacks"] == 0 and found["records"] == TOTAL and found["repairs"] == []
+    assert (state / "index.sqlite").read_bytes() == garbage  # verify alone changes nothing
+
+    repair = subprocess.run([sys.executable, "-m", "archiver.cli", "verify", "--archive", str(tmp_path / "archive"),
+                             "--state", str(state), "--repair", "--json"], cwd=REPO, capture_output=True, text=True,
+                            timeout=120)
+    assert repair.returncode == 1 and "Traceback" not in repair.stderr
+    document = json.loads(repair.stdout)
+    assert document["index_problem"] == "file is not a database"
+    (aside,) = state.glob("index.sqlite.unreadable-*")
+    assert document["index_moved_to"] == str(aside)
+    assert re.fullmatch(r"index\.sqlite\.unreadable-\d{8}T\d{6}Z", aside.name)
+    assert aside.read_bytes() == garbage  # kept beside itself as it was, never deleted
+    (la,) = document["sources"]
+    assert {"action": "index_rebuilt", "parts": 3, "records": TOTAL, "records_forgotten": 0} in la["repairs"]
+    code, found, _ = verify(tmp_path)
+    assert code == 0 and not found["damaged"] and found["records"] == TOTAL
+
+    again = crawl(tmp_path, demo)
+    assert row(again)["archived"] == 0 and row(again)["unchanged"] == TOTAL and again["files"] == []
+    records = read_archive(tmp_path / "archive")
+    assert len(records) == len({r["url"] for r in records}) == TOTAL
+
+
+def test_an_index_whose_pages_are_corrupt_is_found_by_sqlites_own_check(tmp_path: Path) -> None:
+    archive, state = tmp_path / "archive", tmp_path / "state"
+    records = [_record(i, 1, "2026-11-01T00:00:00+00:00", summary="A summary of the post. " * 20)
+               for i in range(300)]
+    _listed_part(archive, "r1-0001.jsonl.gz", records)
+    index = state / "index.sqlite"
+    assert catch_up_index(archive, "la", index).records == 300
+    assert not Path(f"{index}-wal").exists() or Path(f"{index}-wal").stat().st_size == 0  # all in the main file
+    raw = bytearray(index.read_bytes())
+    assert len(raw) > 10 * 4096
+    raw[3 * 4096: 3 * 4096 + 2000] = b"\x5a" * 2000  # a b-tree page overwritten, the header intact
+    index.write_bytes(bytes(raw))
+    command = [sys.executable, "-m", "archiver.cli", "verify", "--archive", str(archive), "--state", str(state),
+               "--json"]
+    proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    document = json.loads(proc.stdout)
+    assert "Page 4" in document["index_problem"] and document["sources"][0]["damaged"]
+    repaired = subprocess.run([*command, "--repair"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert repaired.returncode == 1 and json.loads(repaired.stdout)["index_moved_to"]
+    assert subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120).returncode == 0
+    with ArchiveIndex(index) as db:
+        assert len(db.source_rows("la")) == 300 and db.damage() is None
+
+
 def test_a_manifest_line_whose_sha256_no_longer_matches_is_reported(tmp_path: Path, demo: str) -> None:
     crawl(tmp_path, demo)
     manifest = tmp_path / "archive" / "manifest.jsonl"
@@ -262,12 +341,21 @@ def test_a_manifest_line_pointing_outside_the_archive_is_withdrawn_and_nothing_i
     with (archive / "manifest.jsonl").open("a") as manifest:
         manifest.write(json.dumps({"path": "source=la/date=2026-11-28/../../../precious.txt", "source": "la",
                                    "records": 1, "bytes": 1, "sha256": "0" * 64}) + "\n")
+    copy = tmp_path / "copy"
+    shutil.copytree(archive, copy)
     proc = subprocess.run([sys.executable, "-m", "archiver.cli", "verify", "--archive", str(archive), "--state",
                            str(tmp_path / "state"), "--repair", "--json"], cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 1, proc.stderr
     (found,) = json.loads(proc.stdout)["sources"]
     (corrupt,) = found["corrupt"]
     assert corrupt["problem"] == "not the path of a part of source 'la' in this archive"
+    assert {"part": corrupt["part"], "action": "withdrawn", "reason": corrupt["problem"]} in found["repairs"]
+    said = subprocess.run([sys.executable, "-m", "archiver.cli", "verify", "--archive", str(copy), "--state",
+                           str(tmp_path / "state-copy"), "--repair"], cwd=REPO, capture_output=True, text=True)
+    assert said.returncode == 1, said.stderr
+    assert (f"la: repaired: withdrew the manifest line of {corrupt['part']} (not the path of a part of source "
+            "'la' in this archive); nothing was moved") in said.stdout.splitlines()
+    assert " aside " not in said.stdout
     assert outside.read_text() == "not an archive part" and not (archive / ".quarantine").exists()
     assert [e["path"] for e in read_manifest(archive)] == ["source=la/date=2026-11-28/r1-0001.jsonl.gz"]
 

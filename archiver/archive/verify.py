@@ -17,6 +17,13 @@ Spark, Hive and ``glob`` skip it). An intact unlisted part is listed; a corrupt 
 Then the source's rows in the index are rebuilt from the listed, intact parts, in manifest order, exactly as
 the runs that finalised them would have written them: records whose only copy was in a missing or corrupt
 part are forgotten, so the next run fetches them again.
+
+The index file itself is checked first (SQLite's ``PRAGMA quick_check``). One that is not a readable SQLite
+database, or fails the check, is reported for every source (and no run can use it: each fails at preparation);
+``repair`` moves it, never deletes it, beside itself as ``index.sqlite.unreadable-<UTC time>`` and rebuilds a
+new one from the listed, intact parts of every source. What else it held goes with it: the REST watermarks
+(the next run lists every post once) and the revisit hints of the captures (a page fetched again unchanged is
+stored in full once more).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import hashlib
 import json
 import os
 import re
+import sqlite3
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -43,7 +51,8 @@ from archiver.archive.manifest import (
 from archiver.archive.manifest_cache import listed_for_source
 from archiver.archive.storage import INDEX_KEYS, TEMP_SUFFIX
 from archiver.state.backend import index_exists, open_index, source_lock
-from archiver.state.location import IndexLocation
+from archiver.state.index import ArchiveIndex, IndexUnreadable, is_damage, set_aside
+from archiver.state.location import IndexLocation, is_database_url
 from archiver.state.locks import LockBusy
 
 QUARANTINE = ".quarantine"
@@ -169,6 +178,7 @@ class SourceReport:
     unlisted: list[dict[str, Any]] = field(default_factory=list)
     leftover_temp_files: list[str] = field(default_factory=list)
     index_missing: bool = False
+    index_unreadable: str | None = None  # why the index file cannot be used (the same for every source)
     index_rows_without_part: int = 0
     index_rows_mismatched: int = 0
     records_index_lacks: int = 0
@@ -180,7 +190,8 @@ class SourceReport:
     @property
     def damaged(self) -> bool:
         return bool(self.missing or self.corrupt or self.unlisted or self.index_rows_without_part
-                    or self.index_rows_mismatched or self.records_index_lacks or self.index_parts_stale)
+                    or self.index_rows_mismatched or self.records_index_lacks or self.index_parts_stale
+                    or self.index_unreadable)
 
     def example(self, kind: str, text: str) -> None:
         found = self.examples.setdefault(kind, [])
@@ -214,20 +225,50 @@ class Verifier:
     run_id: str = ""
     done: int = 0
     total: int = 0
+    index_problem: str | None = None  # why the index file cannot be used, if it cannot
+    index_moved_to: Path | None = None  # where repair set that file aside
+    _index_checked: bool = False
+
+    def check_index_file(self) -> str | None:
+        """Whether the index file is a readable SQLite database that passes SQLite's own check (once per run);
+        returns what is wrong with it, or None (also when there is no index, and for a PostgreSQL index, whose
+        server keeps its own pages whole)."""
+        if not self._index_checked:
+            self._index_checked = True
+            if not is_database_url(self.index_file) and Path(self.index_file).exists():
+                try:
+                    with ArchiveIndex(Path(self.index_file)) as db:
+                        self.index_problem = db.damage()
+                except IndexUnreadable as unreadable:
+                    self.index_problem = unreadable.problem
+                except sqlite3.DatabaseError as exc:
+                    if not is_damage(exc):
+                        raise  # locked, read-only, full: not a damaged file, and not repaired as one
+                    self.index_problem = str(exc)
+        return self.index_problem
 
     def sources_present(self) -> list[str]:
-        """Every source the archive or the index knows of."""
+        """Every source the archive or the (readable) index knows of."""
         names = {str(line.get("source")) for line in read_manifest_lines(self.archive_root) if line.get("source")}
         names |= {p.name[len("source="):] for p in self.archive_root.glob("source=*") if p.is_dir()}
-        if index_exists(self.index_file):
+        if self.check_index_file() is None and index_exists(self.index_file):
             with open_index(self.index_file) as db:
                 names |= set(db.sources())
         return sorted(names)
 
     def run(self, sources: list[str]) -> list[SourceReport]:
+        self.check_index_file()
         # The total is for the progress line only: each source's parts are listed again under its lock.
         self.total = sum(len(listed_for_source(self.archive_root, s)) + len(self._unlisted(s)) for s in sources)
-        return [self._verify_source(source) for source in sources]
+        reports = [self._verify_source(source) for source in sources]
+        if self.repair and self.index_problem is not None:
+            self._replace_unreadable_index()  # even with no source to rebuild: the next run starts a new one
+        return reports
+
+    def _replace_unreadable_index(self) -> None:
+        """Set the unusable index aside (once); the repairs that follow build a new one in its place."""
+        if self.index_problem is not None and self.index_moved_to is None and Path(self.index_file).exists():
+            self.index_moved_to = set_aside(Path(self.index_file))
 
     def _unlisted(self, source: str) -> list[str]:
         listed = {e["path"] for e in listed_for_source(self.archive_root, source)}
@@ -284,6 +325,9 @@ class Verifier:
 
     def _check_index(self, report: SourceReport, intact: list[PartCheck]) -> None:
         source = report.source
+        if self.index_problem is not None:
+            report.index_unreadable = self.index_problem  # nothing in it can be compared with the parts
+            return
         if index_exists(self.index_file):
             with open_index(self.index_file) as db:
                 rows = db.source_rows(source)
@@ -318,7 +362,11 @@ class Verifier:
             self._withdraw(source, missing["part"], "missing", moved_to=None)
             report.repairs.append({"part": missing["part"], "action": "withdrawn", "reason": "missing"})
         for corrupt in report.corrupt:
-            moved = self._set_aside(corrupt["part"]) if is_part_path(corrupt["part"], source) else None
+            if not is_part_path(corrupt["part"], source):  # a manifest line is data: nothing outside is moved
+                self._withdraw(source, corrupt["part"], corrupt["problem"], moved_to=None)
+                report.repairs.append({"part": corrupt["part"], "action": "withdrawn", "reason": corrupt["problem"]})
+                continue
+            moved = self._set_aside(corrupt["part"])
             self._withdraw(source, corrupt["part"], corrupt["problem"], moved_to=moved)
             report.repairs.append({"part": corrupt["part"], "action": "set_aside", "moved_to": moved,
                                    "reason": corrupt["problem"]})
@@ -333,6 +381,7 @@ class Verifier:
             self._list(source, check)
             report.repairs.append({"part": check.path, "action": "listed", "records": check.records})
         parts = checked.intact + checked.unlisted_intact
+        self._replace_unreadable_index()
         with open_index(self.index_file) as db:
             before = {url: revision for url, _, revision, _ in db.source_rows(source)}
             records = db.rebuild_source(source, ((p.path, p.sha256, p.rows) for p in parts))

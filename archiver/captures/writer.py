@@ -2,10 +2,16 @@
 
 Everything that touches a capture file runs on one writer thread (``archiver-captures``): the payload digest,
 the revisit lookup, building and compressing the records, the append, the fsync an archive part asks for, the
-rotation at ``ARCHIVER_WARC_MAX_BYTES``. So the file's order is the order exchanges were handed in, no lock is
-needed, and the reactor only waits for an answer (zlib and hashlib release the GIL, so the other core works
-meanwhile). Finalising a full or closing file (fsync, CDXJ, link, manifest) runs on a second thread, so a
-rotation never holds up the exchanges behind it.
+rotation at ``ARCHIVER_WARC_MAX_BYTES`` or ``ARCHIVER_WARC_MAX_EXCHANGES``. So the file's order is the order
+exchanges were handed in, no lock is needed, and the reactor only waits for an answer (zlib and hashlib release
+the GIL, so the other core works meanwhile). Finalising a full or closing file (fsync, CDXJ, link, manifest)
+runs on a second thread, so a rotation never holds up the exchanges behind it.
+
+Memory is bounded whatever the size of a source: an open file keeps what its CDXJ lines will say of each
+exchange (about 0.5 KB each) until it is finalised, so a file is finalised after ``ARCHIVER_WARC_MAX_EXCHANGES``
+exchanges as well as at its byte limit (a 200,000-URL source of small 404 pages otherwise stayed one file, and
+its entries took 100 MB, with 80 MB more while its index was written), and the writer waits for the finaliser
+when more than ``MAX_FINALISING`` files are queued for it.
 
 What the threads find (a file finalised, a file failed) is queued and reported on the reactor thread, into the
 crawl's ``ArchiveLedger`` and stats: a failed WARC fails its source, like a lost archive part.
@@ -48,6 +54,8 @@ from archiver.middlewares.content_coding import (
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 1_000_000_000
+DEFAULT_MAX_EXCHANGES = 10_000
+MAX_FINALISING = 2  # files handed to the finaliser and not yet finalised, before the writer waits for it
 
 
 def truncation(exchange: Exchange, max_size: int) -> str | None:
@@ -106,6 +114,8 @@ class CaptureWriter:
         settings = crawler.settings
         self.crawler = crawler
         self.max_bytes = settings.getint("ARCHIVER_WARC_MAX_BYTES", DEFAULT_MAX_BYTES) or DEFAULT_MAX_BYTES
+        self.max_exchanges = (settings.getint("ARCHIVER_WARC_MAX_EXCHANGES", DEFAULT_MAX_EXCHANGES)
+                              or DEFAULT_MAX_EXCHANGES)
         self.max_size = settings.getint("DOWNLOAD_MAXSIZE", 0)
         self.robots = "classic" if settings.getbool("ROBOTSTXT_OBEY") else "ignore"
         self.user_agent = settings.get("USER_AGENT") or ""
@@ -287,7 +297,8 @@ class CaptureWriter:
             pointer["refers_to"] = {"warc": original.warc, "offset": original.offset, "length": original.length}
         elif whole:
             self._finder.add(entry.as_original(warc.path))
-        if warc.size >= self.max_bytes:  # full: the next exchange of this source opens the next file
+        if warc.size >= self.max_bytes or warc.indexable >= self.max_exchanges:
+            # full: the next exchange of this source opens the next file
             self._rotate(files)
         return Captured(pointer, original is not None, truncated)
 
@@ -320,7 +331,10 @@ class CaptureWriter:
             files.durability_lost = f"{warc.path}: fsync failed: {exc}"
             self._fail(files, warc, "fsync", exc, synced=True)
             return
+        self._finalising = [pending for pending in self._finalising if not pending.done()]
         self._finalising.append(self._finaliser.submit(self._finalise, files.source, warc))
+        while len(self._finalising) > MAX_FINALISING:  # the finaliser lags: wait, rather than pile up entries
+            self._finalising.pop(0).result()
 
     def _finalise(self, source: str, warc: WarcFile) -> None:
         """Finaliser thread: finalise one closed file, queue the outcome for the reactor."""
@@ -340,6 +354,7 @@ class CaptureWriter:
             self._reports.finalised.append(entry)
         finally:
             warc.close()
+            warc.index = []  # a failed file is salvaged from its bytes; the entries are not needed again
 
     def _sync(self, source: str) -> None:
         files = self._sources.get(source)

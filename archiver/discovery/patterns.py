@@ -15,6 +15,7 @@ decodes the literal parts as escape sequences, which garbles any non-ASCII text 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -181,17 +182,63 @@ class UrlRewrite:
         return self.pattern.sub(self.expand, text)
 
 
-# Paths every rewrite is tried on at load: whatever a replacement holds, applying it must produce a string.
+# Paths every rewrite is tried on at load: whatever a replacement holds, applying it must produce a path.
 SAMPLE_PATHS = ("/", "/2024/06/20/sample-article/", "/En/detail.aspx/detail.aspx?id=1", "/news/item.php?id=1&p=2")
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_ANCHORED = re.compile(r"(?:\(\?[a-zA-Z]+\))*(?:\^|\\A)")  # ^ or \A first, after inline flags such as (?i)
+
+
+_A_PATH = "a rewrite's output must be a path: starting with '/', without whitespace, control characters or '#'"
+
+
+def _not_in_a_path(text: str) -> str | None:
+    """The first character of ``text`` a URL path cannot hold as it is (whitespace, a control or format
+    character, ``#``, which would begin a fragment), described; None when there is none."""
+    for char in text:
+        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf") or char == "#":
+            name = unicodedata.name(char, "").lower()
+            if char.isprintable():
+                return f"{char!r} ({name})"
+            kind = "whitespace" if char.isspace() else "a control character"
+            return f"U+{ord(char):04X} ({name or kind})"
+    return None
+
+
+def _check_output_is_a_path(rewrite: UrlRewrite) -> None:
+    """A rewrite changes a path (and query) into a path: its output starts with ``/`` and holds nothing a path
+    cannot. Judged from the replacement's literal text (whatever the pattern matches), and on sample paths."""
+    shown_replacement = shown(rewrite.replacement)
+    literal = "".join(piece for piece in rewrite.pieces if isinstance(piece, str))
+    bad = _not_in_a_path(literal)
+    if bad:
+        raise PatternError(f"replacement {shown_replacement} would put {bad} into the URL; {_A_PATH}")
+    first = rewrite.pieces[0] if rewrite.pieces else ""
+    if isinstance(first, str):
+        if _SCHEME.match(first) or first.startswith("//"):
+            raise PatternError(f"replacement {shown_replacement} is an address, not a path: a rewrite changes "
+                               "the path and query of a URL on the source's own site, never the site")
+        if not first.startswith("/") and _ANCHORED.match(rewrite.pattern.pattern):
+            what = ("removes the start of the path, leaving whatever follows the match (capture the rest, as in "
+                    "'^/amp(/.*)$' -> '\\1')") if not first else "replaces the start of the path with text that "\
+                "does not begin with '/'"
+            raise PatternError(f"replacement {shown_replacement} {what}; {_A_PATH}")
+    for sample in SAMPLE_PATHS:
+        result = rewrite.apply(sample)
+        bad = _not_in_a_path(result)
+        if not result.startswith("/") or bad:
+            why = f"holds {bad}" if bad else "does not start with '/'"
+            raise PatternError(f"rewrite {shown(rewrite.pattern.pattern)} -> {shown_replacement} turns the path "
+                               f"{sample!r} into {result!r}, which {why}; {_A_PATH}")
 
 
 def compile_rewrite(pattern: str, replacement: str) -> UrlRewrite:
-    """A rewrite whose pattern compiles under RE2 and whose replacement's group references all exist, tried on
-    sample paths, so a bad entry fails at load instead of in the middle of a crawl."""
+    """A rewrite whose pattern compiles under RE2, whose replacement's group references all exist and whose
+    output is a path (starting with ``/``, no whitespace or control characters), tried on sample paths, so a
+    bad entry fails at load instead of in the middle of a crawl (where it would fetch non-addresses as 404s)."""
     compiled = LinearPattern(pattern)
     if not isinstance(replacement, str):
         raise PatternError(f"the replacement is a string, not {type(replacement).__name__}")
     rewrite = UrlRewrite(compiled, replacement, _parse_replacement(replacement, compiled))
-    for sample in SAMPLE_PATHS:
-        rewrite.apply(sample)
+    _check_output_is_a_path(rewrite)
     return rewrite

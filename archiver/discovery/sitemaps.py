@@ -8,6 +8,7 @@ is removed first, so no entity can be declared, and lxml never resolves entities
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 from dataclasses import dataclass, field
@@ -51,9 +52,32 @@ def sitemap_bytes(body: bytes, *, max_size: int = 0) -> bytes:
     return body
 
 
+# Byte order marks, and (XML 1.0, appendix F) how "<?" begins in UTF-16/32 without one. UTF-32's marks first:
+# UTF-32LE's begins with UTF-16LE's.
+_MARKS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_UNMARKED = ((b"<\0\0\0", "utf-32-le"), (b"\0\0\0<", "utf-32-be"), (b"<\0?\0", "utf-16-le"), (b"\0<\0?", "utf-16-be"))
+_DECLARATION = re.compile(r"\s*<\?xml\s[^>]*\?>")
+
+
+def as_utf8(xml: bytes) -> bytes:
+    """``xml`` as UTF-8 without a byte order mark. A UTF-16 or UTF-32 document (marked, or beginning with
+    ``<?`` in one of them) is decoded (a stray invalid unit becomes U+FFFD) and loses its XML declaration, whose
+    ``encoding`` would now be wrong (UTF-8 is XML's default). Done before anything looks for ``<`` or for a
+    document type declaration among the bytes."""
+    mark, encoding = next(((m, name) for m, name in _MARKS if xml.startswith(m)), (b"", ""))
+    if not mark:
+        encoding = next((name for head, name in _UNMARKED if xml.startswith(head)), "utf-8")
+    if encoding == "utf-8":
+        return xml[len(mark):]
+    text = xml[len(mark):].decode(encoding, "replace")
+    declaration = _DECLARATION.match(text)
+    return text[declaration.end() if declaration else 0:].encode("utf-8")
+
+
 def parse_sitemap(body: bytes, *, max_size: int = 0) -> ParsedSitemap:
     """Entries of a sitemap or sitemap index (``<loc>`` and ``<lastmod>``), in document order."""
-    xml = without_doctype(sitemap_bytes(body, max_size=max_size))
+    xml = without_doctype(as_utf8(sitemap_bytes(body, max_size=max_size)))
     head = xml.lstrip()[:512].lower()
     if not head.startswith(b"<") or b"<html" in head:
         raise SitemapError("not an XML document")

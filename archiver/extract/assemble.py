@@ -10,6 +10,7 @@ than filled with empty values.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,17 +19,18 @@ from w3lib.html import replace_entities
 
 from .byline import find_byline
 from .dates import date_from_url, month_from_url, normalize_iso, parse_offset
-from .dom import parse_html, select
+from .dom import PageNames, page_source, parse_source, select
 from .evidence import Candidate, Evidence
 from .fallback import general_body
 from .headline import agreement, find_headline
-from .language import detect_language, page_language
+from .language import DeferredLanguages, detect_language, page_language
 from .metadata import AUTHOR_ORGANISATION, PAGE_NODE_DATE, clean_values, read_metadata
 from .pagedates import (
     choose_published,
     date_anchor,
     markup_date,
     meta_published,
+    month_first,
     original_date,
     visible_dates,
 )
@@ -130,6 +132,19 @@ def _fallback_titles(root: etree._Element) -> list[Candidate]:
     return found
 
 
+def _headline(root: etree._Element, url: str, meta: Evidence, rules: SiteRules,
+              site_names: list[str]) -> tuple[str | None, etree._Element | None]:
+    """The printed headline and its element (see ``headline.find_headline``), checked against the
+    titles the page declares."""
+    patterns = rules.suffix_regexes()
+    declared = [_short(c.value) for c in meta.get("title") + _fallback_titles(root)[1:]
+                if isinstance(c.value, str)]
+    # the declared titles without their site-name part, so that a logo heading does not match
+    declared += [strip_site_name(t, site_names=site_names, url=url, patterns=patterns)
+                 for t in declared]
+    return find_headline(root, declared, site_names)
+
+
 def _choose_title(
     root: etree._Element, url: str, meta: Evidence, site: SiteResult, rules: SiteRules,
     site_names: list[str],
@@ -137,14 +152,10 @@ def _choose_title(
     """``(title, source, headline element)``: the first declared or family title without its
     site name, replaced on pages no family describes by the printed headline that the declared
     titles confirm. The element anchors the date and body searches even when no title comes
-    from it."""
+    from it. A family's page takes its title from the family's selectors or the metadata, and its
+    headline is looked for only when the family finds no body (see ``_headline``)."""
     patterns = rules.suffix_regexes()
-    declared = [_short(c.value) for c in meta.get("title") + _fallback_titles(root)[1:]
-                if isinstance(c.value, str)]
-    # the declared titles without their site-name part, so that a logo heading does not match
-    declared += [strip_site_name(t, site_names=site_names, url=url, patterns=patterns)
-                 for t in declared]
-    headline, anchor = find_headline(root, declared, site_names)
+    headline, anchor = _headline(root, url, meta, rules, site_names) if rules is GENERAL else (None, None)
     title: str | None = None
     source: str | None = None
     for cand in _ordered("title", meta, site, rules) + _fallback_titles(root):
@@ -233,16 +244,17 @@ def _date_languages(root: etree._Element, url: str, meta: Evidence, rules: SiteR
 
 
 def _general_published(root: etree._Element, anchor: etree._Element | None, meta: Evidence,
-                       put: Any, html: str | bytes, url: str, languages: tuple[str, ...]) -> None:
+                       put: Any, html: str | bytes, url: str, languages: Sequence[str]) -> None:
     """Publication date of a page no family describes: the day the page shows near its headline,
     with the precision of a structured date on that day (see ``pagedates``). Leaves the field
     unset when the page neither shows nor declares a date, so the URL and hints can still apply.
     """
     published = [c for c in meta.get("published_at") if isinstance(c.value, str)]
     modified = [c for c in meta.get("modified_at") if isinstance(c.value, str)]
-    extra = meta_published(root, languages)
+    mdy = month_first(root)
+    extra = meta_published(root, languages, mdy)
     titles = [c.value for c in meta.get("title") if isinstance(c.value, str)]
-    shown = visible_dates(root, date_anchor(root, anchor, titles), languages)
+    shown = visible_dates(root, date_anchor(root, anchor, titles), languages, mdy)
     if not shown:
         # with nothing shown, only a date that describes the article counts, not the page's
         published = [c for c in published if c.source != PAGE_NODE_DATE]
@@ -275,15 +287,16 @@ def build_record(
 ) -> dict[str, Any]:
     """The record for one page (see ``archiver.extract.extract``)."""
     hints = hints if isinstance(hints, dict) else {}
-    root = parse_html(html)
-    if root is None:
+    source = page_source(html)  # parsed once; its bytes are also what the markers and resiliparse read
+    root = parse_source(source)
+    if root is None or source is None:
         return {}
     tz = _valid_timezone(hints)
     meta = read_metadata(root, url, tz)
-    markup = html if isinstance(html, str) else None  # lets selectors the text cannot match be skipped
-    rules, how = find_family(root, url, markup)
-    languages = _date_languages(root, url, meta, rules, hints)
-    page_type_site = apply_rules(rules, root, url, tz=tz, markup=markup, languages=languages)
+    names = PageNames(root)  # lets selectors the page cannot match be skipped
+    rules, how = find_family(root, url, source, names)
+    languages = DeferredLanguages(lambda: _date_languages(root, url, meta, rules, hints))
+    page_type_site = apply_rules(rules, root, url, tz=tz, names=names, languages=languages)
     page_type_cands = _ordered("page_type", meta, page_type_site, rules)
     if rules is GENERAL and page_type_cands and page_type_cands[0].value == "listing":
         # themes put the ``blog`` body class on single posts too: a page that declares itself an
@@ -292,7 +305,7 @@ def build_record(
     page_type = page_type_cands[0].value if page_type_cands else "unknown"
     site = page_type_site
     if page_type != (page_type_site.page_type or "unknown"):
-        site = apply_rules(rules, root, url, tz=tz, page_type=page_type, markup=markup,
+        site = apply_rules(rules, root, url, tz=tz, page_type=page_type, names=names,
                            languages=languages)
 
     record: dict[str, Any] = {}
@@ -370,8 +383,9 @@ def build_record(
     if site.body:
         put("body", _without_title(site.body, record.get("title")), rules.provenance)
     elif page_type != "listing":
-        text = html if isinstance(html, str) else html.decode("utf-8", "replace")
-        body, body_source = general_body(text, url, root, anchor)
+        if rules is not GENERAL:  # a family's page whose body its selectors did not find
+            anchor = _headline(root, url, meta, rules, site_names)[1]
+        body, body_source = general_body(source, url, root, anchor)
         put("body", _without_title(body, record.get("title")), body_source)
 
     _settle_language(record, provenance)

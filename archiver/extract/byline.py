@@ -10,6 +10,7 @@ further down (bios, "more from", related posts) repeat names of other people.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -37,6 +38,19 @@ _MAX_CHARS = 60
 # elements (document order) searched after the headline, and before it
 _AFTER, _BEFORE = 300, 60
 _TEXT_WINDOW = 80
+# A superset of the elements ``_is_byline`` accepts, tested in C: a rel or itemprop naming an author,
+# or a class/id holding one of the words ``_LABEL`` needs, in any letter case. The window holds
+# hundreds of elements and few carry any of these.
+_LABEL_WORDS = ("author", "byline", "writer", "autor", "auteur")
+_MAY_BE_BYLINE = " or ".join(
+    ["contains(@rel, 'author')", "contains(translate(@itemprop, 'AUTHOR', 'author'), 'author')"]
+    + [f"contains(translate(concat(@class, ' ', @id), 'ABEHILNORTUWY', 'abehilnortuwy'), '{word}')"
+       for word in _LABEL_WORDS])
+_FOLLOWING_TEXT = etree.XPath(f"following::*[position() <= {_TEXT_WINDOW}]")
+_FOLLOWING = etree.XPath(f"following::*[position() <= {_AFTER}][{_MAY_BE_BYLINE}]")
+_PRECEDING = etree.XPath(f"preceding::*[position() <= {_BEFORE}][{_MAY_BE_BYLINE}]")
+_PRECEDING_ALL = etree.XPath(f"preceding::*[position() <= {_BEFORE}]")
+_IN_SCOPE = etree.XPath(f"descendant-or-self::*[{_MAY_BE_BYLINE}]")
 
 
 def clean_name(text: str) -> str | None:
@@ -63,7 +77,13 @@ def _label(el: etree._Element) -> str:
 def _is_byline(el: etree._Element) -> bool:
     if "author" in (el.get("rel") or "").split() or (el.get("itemprop") or "").lower() == "author":
         return True
-    label = _label(el)
+    return _names_byline(_label(el))
+
+
+@lru_cache(maxsize=4096)
+def _names_byline(label: str) -> bool:
+    """Whether a class/id label marks a byline (labels repeat across a page's blocks: each is read
+    once)."""
     return bool(label.strip()) and bool(_LABEL.search(label)) and not _NOT_LABEL.search(label)
 
 
@@ -78,20 +98,26 @@ def _name_in(el: etree._Element) -> str | None:
     return clean_name(" ".join(el.itertext()))
 
 
-def _window(root: etree._Element, anchor: etree._Element | None) -> list[etree._Element]:
-    """Elements after the headline (nearest first), then those just before it (nearest first);
-    without a headline, the start of the ``<article>``/``<main>`` element. The XPath axes walk
-    only the window, not the whole document."""
+def _window(root: etree._Element, anchor: etree._Element | None
+            ) -> tuple[list[etree._Element], set[etree._Element]]:
+    """The elements searched, in order, and those among them that may be a byline element (see
+    ``_MAY_BE_BYLINE``): the ``_TEXT_WINDOW`` elements after the headline, where a "By ..." text
+    is looked for too, then the rest of the ``_AFTER`` elements after it that may be a byline, then
+    those of the ``_BEFORE`` elements before it (nearest first); without a headline, the start of the
+    ``<article>``/``<main>`` element. The XPath axes walk only the window, not the whole document."""
     if anchor is None:
         scope = next(iter(root.iter("article")), None)
         if scope is None:
             scope = next(iter(root.iter("main")), None)
         if scope is None:
-            return []
-        return [el for el in scope.iter() if isinstance(el.tag, str)][:_AFTER]
-    after = anchor.xpath(f"following::*[position() <= {_AFTER}]")
-    before = anchor.xpath(f"preceding::*[position() <= {_BEFORE}]")
-    return list(after) + list(reversed(before))
+            return [], set()
+        return [el for el in scope.iter() if isinstance(el.tag, str)][:_AFTER], set(_IN_SCOPE(scope))
+    nearest = _FOLLOWING_TEXT(anchor)
+    candidates = _FOLLOWING(anchor) + _PRECEDING(anchor)[::-1]
+    if len(nearest) < _TEXT_WINDOW:  # near the end of the page: the elements before it come next
+        return nearest + _PRECEDING_ALL(anchor)[::-1], set(candidates)
+    first = set(nearest)
+    return nearest + [el for el in candidates if el not in first], set(candidates)
 
 
 def _excluded(el: etree._Element, stop: set[etree._Element]) -> bool:
@@ -107,8 +133,9 @@ def find_byline(root: etree._Element, anchor: etree._Element | None) -> list[str
     """Names printed as the byline near the headline ``anchor``, nearest first (empty when
     none is found)."""
     stop = set(anchor.iterancestors()) if anchor is not None else set()
-    for position, el in enumerate(_window(root, anchor)):
-        if _is_byline(el) and not _excluded(el, stop):
+    window, candidates = _window(root, anchor)
+    for position, el in enumerate(window):
+        if el in candidates and _is_byline(el) and not _excluded(el, stop):
             names: list[str] = []
             # several linked names in one byline element ("By A and B")
             links = [a for a in el.iter("a") if a is not el]

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, date, time, timedelta, timezone
 
-from .localdates import local_day, prepare
+from .localdates import has_day_and_year, local_day, prepare, prepared
 
 _ISO = re.compile(
     r"""^\s*
@@ -139,11 +139,16 @@ def parse_text_date(text: str | None, month_first: bool = False,
     """
     if not text:
         return None
-    if languages:
+    # ``languages`` may be computed on first use (see ``language.DeferredLanguages``): it is only
+    # looked at when the text could read differently in a language, so that pages whose dates are
+    # all English or numeric never pay for finding their language
+    if not prepared(text) and languages:
         text = prepare(text, languages)
     found = _english_or_numeric(text, month_first)
     if found:
         return found
+    if not has_day_and_year(text):  # no day or no year: no date in any language
+        return None
     for language in languages:
         found = local_day(text, language)
         if found:

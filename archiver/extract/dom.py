@@ -8,7 +8,8 @@ declaration that lxml rejects in a ``str`` is dropped, and any parser error yiel
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Container, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -41,20 +42,76 @@ _TRANSLATOR = _PrefilteringTranslator()
 _XPATH_AXIS = re.compile(r"^[a-z-]+::")
 
 
+_PARSERS = threading.local()
+
+
+def html_parser() -> etree.HTMLParser:
+    """This thread's HTML parser (lxml parsers must not be shared between threads).
+
+    ``lxml.html``'s own parser picks each element's Python class by a Python callback (a form, an
+    input, a label get classes of their own), called for every element any later stage touches:
+    thousands of calls per page. Nothing here uses those classes, so every element is a plain
+    ``HtmlElement`` (``text_content()`` and the rest of ``lxml.html``'s API, which trafilatura and
+    htmldate need), chosen in C.
+    """
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = etree.HTMLParser(encoding="utf-8")
+        parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+            element=html.HtmlElement, comment=html.HtmlComment, pi=html.HtmlProcessingInstruction,
+            entity=html.HtmlEntity))
+        _PARSERS.parser = parser
+    return parser
+
+
 def parse_html(markup: str | bytes | None) -> html.HtmlElement | None:
     """Return the document root, or ``None`` when there is nothing usable to parse."""
+    return parse_source(page_source(markup))
+
+
+def page_source(markup: str | bytes | None) -> bytes | None:
+    """The page as the UTF-8 bytes every reader of it is given (``None`` when there is nothing to
+    parse): bytes are read as UTF-8 (invalid sequences replaced), an XML declaration that lxml
+    rejects is dropped, and so are the control characters it refuses (``_FORBIDDEN_CHARS``).
+
+    libxml2 and resiliparse read UTF-8 bytes faster than a str they must convert themselves, and the
+    bytes are tested for the refused characters faster than the text is."""
     if not markup:
         return None
     if isinstance(markup, bytes):
         markup = markup.decode("utf-8", errors="replace")
-    text = _FORBIDDEN_CHARS.sub("", _XML_DECL.sub("", markup))
+    text = _XML_DECL.sub("", markup)
     if not text.strip():
         return None
+    return _utf8_without_forbidden(text)
+
+
+def parse_source(data: bytes | None) -> html.HtmlElement | None:
+    """The document root of a ``page_source``, or ``None`` when it is unusable."""
+    if not data:
+        return None
     try:
-        root = html.document_fromstring(text)
+        root = html.document_fromstring(data, parser=html_parser())
     except (etree.ParserError, ValueError, TypeError):
         return None
     return root if isinstance(root, html.HtmlElement) else None
+
+
+_FORBIDDEN_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_FORBIDDEN_UTF8 = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF
+
+
+def _utf8_without_forbidden(text: str) -> bytes:
+    """``text`` as UTF-8 without the characters lxml refuses (``_FORBIDDEN_CHARS``): found in the
+    bytes by a deletion table, and removed from the text only on the rare page that has them."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: replaced, as a decoder would have
+        data = text.encode("utf-8", "replace")
+    if (len(data.translate(None, _FORBIDDEN_BYTES)) == len(data)
+            and not any(forbidden in data for forbidden in _FORBIDDEN_UTF8)):
+        return data
+    return _FORBIDDEN_CHARS.sub("", data.decode("utf-8")).encode("utf-8")
 
 
 def to_xpath(selector: str) -> str:
@@ -113,26 +170,53 @@ def required_names(selector: str) -> tuple[tuple[str, ...], ...] | None:
     return tuple(needed)
 
 
-def could_match(selector: str, markup: str) -> bool:
-    """``False`` when the page's source text ``markup`` lacks a class name or id that every match of
-    ``selector`` needs, so the selector cannot match and need not be evaluated.
+_CLASSES = etree.XPath("//@class", smart_strings=False)
+_IDS = etree.XPath("//@id", smart_strings=False)
 
-    Family rules try dozens of selectors on every page, and most name classes of a theme variant
-    the page does not use; a substring search of the markup costs microseconds, a whole-document
-    XPath scan about a quarter of a millisecond. (A class written with character references in the
-    markup would be missed, which no theme does.)
+
+def page_names(root: etree._Element) -> frozenset[str]:
+    """Every class name and id that an element of the page carries (see ``could_match``): one walk
+    of the tree, after which any selector that needs a name the page lacks is ruled out by a set
+    lookup."""
+    return frozenset(" ".join(_CLASSES(root)).split()).union(_IDS(root))
+
+
+class PageNames(Container[str]):
+    """``page_names`` of a page, read the first time a selector asks (a page that no family
+    recognises never needs them)."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self._root: etree._Element | None = root
+        self._names: frozenset[str] = frozenset()
+
+    def __contains__(self, name: object) -> bool:
+        if self._root is not None:
+            self._names, self._root = page_names(self._root), None
+        return name in self._names
+
+
+def could_match(selector: str, names: Container[str]) -> bool:
+    """``False`` when a class name or id that every match of ``selector`` needs is not among
+    ``names``, so the selector cannot match and need not be evaluated.
+
+    ``names`` is the page's set of class names and ids (``page_names``), or its source text (then
+    a name that is not a substring of it cannot be carried by any element; a class written with
+    character references would be missed, which no theme does). Family rules try dozens of
+    selectors on every page, and most name classes of a theme variant the page does not use: a set
+    lookup costs nothing, a whole-document XPath scan a quarter of a millisecond on a large page,
+    and so does a substring search of its source.
     """
     needed = required_names(selector)
     if needed is None:
         return True
-    return any(all(name in markup for name in member) for member in needed)
+    return any(all(name in names for name in member) for member in needed)
 
 
-def select(root: etree._Element, selector: str, markup: str | None = None) -> list[etree._Element]:
+def select(root: etree._Element, selector: str, names: Container[str] | None = None) -> list[etree._Element]:
     """Elements matching one CSS or XPath selector, in document order; a bad selector matches
-    nothing. Given the source text ``markup`` that ``root`` was parsed from, a selector that needs
-    a class name or id the text lacks is answered without a search (see ``could_match``)."""
-    if markup is not None and not could_match(selector, markup):
+    nothing. Given the page's class names and ids (or its source text) as ``names``, a selector
+    that needs a name the page lacks is answered without a search (see ``could_match``)."""
+    if names is not None and not could_match(selector, names):
         return []
     compiled = _compiled(selector)
     if compiled is None:
@@ -145,10 +229,10 @@ def select(root: etree._Element, selector: str, markup: str | None = None) -> li
 
 
 def select_first(root: etree._Element, selectors: Iterable[str],
-                 markup: str | None = None) -> etree._Element | None:
+                 names: Container[str] | None = None) -> etree._Element | None:
     """The first element matched by the first selector in ``selectors`` that matches anything."""
     for selector in selectors:
-        found = select(root, selector, markup)
+        found = select(root, selector, names)
         if found:
             return found[0]
     return None

@@ -11,8 +11,7 @@ of the page's paragraph text and the headline, trafilatura gets only that elemen
 cheaper to clean and score than the whole page. Both run with fixed options and no
 cross-document cache, so the same page always gives the same text. Lines that are page furniture
 (share prompts, "Read more", "Advertisement") are then dropped, and so are the teasers after a
-closing "More from ..." heading and a second copy of a repeated block of paragraphs. Before
-trafilatura, collapsed accordion panels of the container are opened (it drops ``display:none``);
+closing "More from ..." heading and a second copy of a repeated block of paragraphs.
 resiliparse's candidate leaves reader-comment sections out.
 """
 
@@ -25,6 +24,7 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
+from .dom import html_parser
 from .text import clean_inline, element_text
 
 log = logging.getLogger(__name__)
@@ -51,19 +51,29 @@ _TRUNCATED = 0.3
 # than this share of the page's <p> text
 _SHORT = 2000
 _PARAGRAPH_SHARE = 0.5
-_FURNITURE = re.compile(
-    r"^(?:share(?: (?:this|on)\b.*)?|share this (?:article|post|story)|tweet|pin it|email|print|"
-    r"read more|continue reading|advertisement|sponsored|skip to (?:main )?content|"
-    r"(?:sign up|subscribe)(?: (?:to|for) our newsletter)?|follow us(?: on \w+)?|"
-    r"related(?: posts| articles| stories)?|you may also like|table of contents|back to top|"
-    r"back to (?:blog|home|all \w+|articles|news)|log ?in|sign ?in|sign up|register|"
-    r"contact us|get in touch|privacy policy|cookie policy|terms (?:&|and) conditions|"
-    r"terms of (?:use|service)|advertiser disclosure|request a quote|book a demo|"
-    r"join our newsletter|subscribe to (?:us|our \w+)|browse related articles|"
-    r"add a comment|leave a (?:comment|reply)|\d+ min(?:ute)?s? read|page \d+ of \d+)"
-    r"[.!:…]*$",
-    re.IGNORECASE,
+# Lines that are page furniture wherever they stand, by concept. Every phrase here was measured on
+# the dev pages' two halves (``bench/devsplit.py``): a concept stays only when removing its lines
+# helps pages of both halves and hurts neither half's mean, and a phrase of it only when it
+# matched at least one page without hurting any (``bench/README.md``, "Rules re-checked").
+_FURNITURE_PHRASES = (
+    # share prompts
+    r"share(?: this)?",
+    # read-more links
+    r"read more", r"continue reading",
+    # advertising labels
+    r"advertisement", r"sponsored",
+    # navigation within the page
+    r"skip to (?:main )?content", r"table of contents", r"back to top",
+    r"back to (?:blog|home|all \w+|articles|news)",
+    # calls to subscribe, follow, book
+    r"(?:sign up|subscribe)(?: (?:to|for) our newsletter)?", r"follow us(?: on \w+)?",
+    r"join our newsletter", r"book a demo",
+    # reading time
+    r"\d+ min(?:ute)?s? read",
+    # a lone "Related posts" line: dropped, and so never a cut point (see ``_TAIL_MARKER``)
+    r"related(?: posts| articles| stories)?",
 )
+_FURNITURE = re.compile(r"^(?:" + "|".join(_FURNITURE_PHRASES) + r")[.!:…]*$", re.IGNORECASE)
 
 
 # a block of at least this many consecutive paragraphs (and characters) that repeats an earlier
@@ -93,26 +103,26 @@ def _repeated_runs(keys: list[str]) -> set[int]:
     return dropped
 
 
-# a heading that opens the page's closing furniture: teasers of other articles, feedback and
-# comment prompts. Everything from it on is dropped when it comes after half of the text (a
-# "Related" heading near the top is more likely a section of the story itself). Lone lines that
-# ``_FURNITURE`` removes first ("Related posts", "Share this") are not cut points: they also sit
-# between sections of a story (share bars), and cutting at them measured worse on the dev pages.
-_TAIL_MARKER = re.compile(
-    r"^(?:related(?: posts?| articles?| stories| content| reading| resources)?|"
-    r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)(?: the following)?"
-    r"(?: topics as well)?|you['’]ll also (?:like|love|enjoy)(?:\.\.\.)?|"
-    r"more from [\w .&'’-]{1,40}|read (?:this )?next|recent (?:articles|posts|stories)|"
-    r"recommended(?: for you| articles| reading)?|also read|"
-    r"popular (?:posts|articles|stories)|latest (?:posts|articles|news|stories)|keep reading|"
-    r"more (?:articles|stories|posts)(?: like this)?|see more (?:reviews|articles|posts)|"
-    r"trending(?: now)?|similar (?:posts|articles)|"
-    r"was this (?:article|page|post) helpful\??|did you find this (?:content|article) helpful\??|"
-    r"rate this (?:article|post)|how was this (?:issue|article)\??|"
-    r"share this(?: article| post| story)?|leave a (?:comment|reply)|comments?)"
-    r"\s*[:.!…]*$",
-    re.IGNORECASE,
+# a heading that opens the page's closing furniture: teasers of other articles and feedback
+# prompts. Everything from it on is dropped when it comes after half of the text (a "Related"
+# heading near the top is more likely a section of the story itself). Lone lines that
+# ``_FURNITURE`` removes first ("Related posts") are not cut points: they also sit between sections
+# of a story, and cutting at them measured worse on both halves of the dev pages. Phrases were
+# kept by the same measure as ``_FURNITURE_PHRASES``.
+_TAIL_PHRASES = (
+    # headings over teasers of other articles
+    r"related(?: posts?| articles?| stories| content| reading| resources)?",
+    r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)(?: the following)?(?: topics as well)?",
+    r"you['’]ll also (?:like|love|enjoy)(?:\.\.\.)?", r"more from [\w .&'’-]{1,40}",
+    r"recent (?:articles|posts|stories)", r"recommended(?: for you| articles| reading)?", r"also read",
+    r"see more (?:reviews|articles|posts)",
+    # a closing "About the author", "About us", "About <the company>" block
+    r"about (?:the )?[\w .&'’-]{1,40}",
+    # prompts for the reader's feedback
+    r"did you find this (?:content|article) helpful\??", r"rate this (?:article|post)",
+    r"how was this (?:issue|article)\??",
 )
+_TAIL_MARKER = re.compile(r"^(?:" + "|".join(_TAIL_PHRASES) + r")\s*[:.!…]*$", re.IGNORECASE)
 _TAIL_SHARE = 0.5
 _TAIL_MARKER_CHARS = 60  # longer than any of the headings above
 
@@ -198,7 +208,7 @@ def _drop_comments(tree: object, keep: str) -> None:
                 node.setattr(attr, value)
 
 
-def _resiliparse_text(html: str, keep: str = "") -> str | None:
+def _resiliparse_text(html: str | bytes, keep: str = "") -> str | None:
     """resiliparse's main-content text in the archive's paragraph format, or ``None``; comment
     sections not holding ``keep`` are left out."""
     try:
@@ -207,7 +217,7 @@ def _resiliparse_text(html: str, keep: str = "") -> str | None:
     except ImportError:  # pragma: no cover - dependency declared in pyproject
         return None
     try:
-        tree = HTMLTree.parse(html)
+        tree = HTMLTree.parse_from_bytes(html, "utf-8") if isinstance(html, bytes) else HTMLTree.parse(html)
         _drop_comments(tree, keep)
         raw = extract_plain_text(tree, main_content=True, list_bullets=False,
                                  alt_texts=False, links=False)
@@ -223,19 +233,28 @@ def _resiliparse_text(html: str, keep: str = "") -> str | None:
 _CONTAINER_SHARE = 0.75
 _CONTAINERS = etree.XPath("//article | //main | //*[@role='main']")
 _PARAGRAPHS = etree.XPath("//p")
+_STRING_VALUE = etree.XPath("string()", smart_strings=False)
 
 
-def _p_chars(el: etree._Element) -> int:
-    return sum(len(" ".join(p.text_content().split())) for p in el.iter("p"))
+def _is_container(el: etree._Element) -> bool:
+    """Whether ``el`` is one that ``_CONTAINERS`` selects."""
+    return el.tag in ("article", "main") or el.get("role") == "main"
+
+
+def paragraph_lengths(root: etree._Element) -> dict[etree._Element, int]:
+    """Each ``<p>`` of the page and the length of its text, whitespace collapsed (read once, for
+    the page's total and for every container's share of it)."""
+    return {p: len(" ".join(_STRING_VALUE(p).split())) for p in _PARAGRAPHS(root)}
 
 
 def paragraph_chars(root: etree._Element) -> int:
     """Length of all ``<p>`` text of the page, whitespace collapsed."""
-    return sum(len(" ".join(p.text_content().split())) for p in _PARAGRAPHS(root))
+    return sum(paragraph_lengths(root).values())
 
 
 def content_container(root: etree._Element, anchor: etree._Element | None = None,
-                      total: int | None = None) -> etree._Element | None:
+                      total: int | None = None,
+                      lengths: dict[etree._Element, int] | None = None) -> etree._Element | None:
     """The smallest ``<article>``/``<main>`` element that holds most of the page's paragraph text
     (and the printed headline, when one was found), or ``None``.
 
@@ -244,72 +263,33 @@ def content_container(root: etree._Element, anchor: etree._Element | None = None
     A container that holds ``_CONTAINER_SHARE`` of all ``<p>`` text and the headline (so that
     the story's opening is not cut off) leaves out only furniture trafilatura drops anyway: on
     the WCXB dev pages body F1 was unchanged or better with it, at about a quarter less time.
+    ``lengths``: the page's ``paragraph_lengths``, when already read.
     """
-    total = paragraph_chars(root) if total is None else total
+    lengths = paragraph_lengths(root) if lengths is None else lengths
+    total = sum(lengths.values()) if total is None else total
     if total == 0:
         return None
-    holders = {anchor, *anchor.iterancestors()} if anchor is not None else None
+    # with a headline, only its own ancestors qualify (read from it, not by a walk of the page)
+    candidates = _CONTAINERS(root) if anchor is None else [
+        el for el in reversed([anchor, *anchor.iterancestors()]) if _is_container(el)]
     best: tuple[int, etree._Element] | None = None
-    for el in _CONTAINERS(root):
-        if holders is not None and el not in holders:
-            continue
-        chars = _p_chars(el)
+    for el in candidates:
+        chars = sum(lengths.get(p, 0) for p in el.iter("p"))
         if chars < _CONTAINER_SHARE * total:
             continue
-        size = len(" ".join(el.text_content().split()))
+        size = len(" ".join(_STRING_VALUE(el).split()))
         if best is None or size < best[0]:
             best = (size, el)
     return best[1] if best else None
 
 
-# collapsed story sections: an accordion or tab panel hidden until a reader opens it
-_HIDDEN = etree.XPath("//*[@style or @hidden or @aria-hidden]")  # filtered by _is_panel
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
-_COLLAPSIBLE = re.compile(r"accordion|collaps|expand|toggle|faq|tab-?panel", re.IGNORECASE)
-# a hidden panel is opened only when it holds at least this much paragraph text
-_PANEL_CHARS = 200
-
-
-def _is_panel(el: etree._Element) -> bool:
-    """Whether hidden ``el`` is a collapsed panel of the page's own text: it or one of its
-    nearest ancestors is named as an accordion/collapsible/FAQ/tab panel, and it holds prose."""
-    hidden = (_HIDDEN_STYLE.search(el.get("style") or "") or el.get("hidden") is not None
-              or el.get("aria-hidden") == "true")
-    if not hidden:
-        return False
-    named = any(
-        a.get("role") == "tabpanel"
-        or _COLLAPSIBLE.search(f"{a.get('class') or ''} {a.get('id') or ''}")
-        for a in [el, *list(el.iterancestors())[:3]]
-    )
-    return named and _p_chars(el) >= _PANEL_CHARS
-
-
-def _open_panels(doc: etree._Element) -> bool:
-    """Unhide collapsed panels (see ``_is_panel``) in ``doc``; whether any was found.
-
-    trafilatura drops every element styled ``display:none``, which is right for modals and
-    templates but loses FAQ answers and step-by-step sections that pages fold into accordions
-    (the dev set's truth keeps them). Only panels named as such are opened: a hidden modal or
-    template block with paragraph text stays hidden.
-    """
-    panels = [el for el in _HIDDEN(doc) if _is_panel(el)]
-    for el in panels:
-        style = _HIDDEN_STYLE.sub("", el.get("style") or "")
-        if style.strip(" ;"):
-            el.set("style", style)
-        else:
-            el.attrib.pop("style", None)
-        el.attrib.pop("hidden", None)
-        el.attrib.pop("aria-hidden", None)
-    return bool(panels)
-
-
 def _standalone(container: etree._Element) -> lxml_html.HtmlElement:
     """A document holding only a copy of ``container``, which trafilatura can take as a whole
     page (it reads no metadata here, so the ``<head>`` and its scripts are left behind)."""
-    doc = lxml_html.Element("html")
-    body = lxml_html.Element("body")
+    # made by the page's own parser, so that the copies trafilatura makes of it keep its cheap
+    # element class lookup (see ``dom.html_parser``)
+    doc = html_parser().makeelement("html")
+    body = html_parser().makeelement("body")
     body.append(copy.deepcopy(container))
     body[-1].tail = None
     doc.append(body)
@@ -348,7 +328,7 @@ def _opening(text: str | None) -> str:
     return text.split("\n", 1)[0][:40].strip()
 
 
-def general_body(html: str, url: str | None, root: etree._Element | None = None,
+def general_body(html: str | bytes, url: str | None, root: etree._Element | None = None,
                  anchor: etree._Element | None = None) -> tuple[str | None, str]:
     """Main text of a page no family describes, and its provenance label.
 
@@ -356,18 +336,13 @@ def general_body(html: str, url: str | None, root: etree._Element | None = None,
     it before cleaning, so it is never modified). ``anchor`` is the printed headline, when found:
     the container handed to trafilatura must hold it.
     """
-    source: str | etree._Element = html
+    source: str | bytes | etree._Element = html
     total = 0
     if root is not None:
-        total = paragraph_chars(root)
-        container = content_container(root, anchor, total)
-        if container is not None:
-            # collapsed panels are opened in the container's copy; on a whole page (when no
-            # container holds the story) the search costs more than the few pages it helps
-            source = _standalone(container)
-            _open_panels(source)
-        else:
-            source = root
+        lengths = paragraph_lengths(root)
+        total = sum(lengths.values())
+        container = content_container(root, anchor, total, lengths)
+        source = _standalone(container) if container is not None else root
     primary = fallback_body(source, url)
     if primary and root is not None and len(primary) >= max(_SHORT, _PARAGRAPH_SHARE * total):
         # a truncated pick is short, absolutely or against the page's own paragraph text; on
@@ -383,7 +358,7 @@ def general_body(html: str, url: str | None, root: etree._Element | None = None,
     return None, "fallback:trafilatura"
 
 
-def fallback_body(html: str | etree._Element, url: str | None) -> str | None:
+def fallback_body(html: str | bytes | etree._Element, url: str | None) -> str | None:
     """Main text of ``html`` (markup or a parsed tree) found by trafilatura, or ``None`` when it
     finds nothing or fails."""
     try:
@@ -403,6 +378,9 @@ def fallback_body(html: str | etree._Element, url: str | None) -> str | None:
             include_links=False,
             deduplicate=False,
             with_metadata=False,
+            # any format but "python" leaves out the plain-text rendering of the body, which
+            # bare_extraction otherwise makes and which we do not use (we read the body tree)
+            output_format="txt",
         )
     except Exception as exc:  # a third-party parser must never break extraction
         log.debug("trafilatura failed on %s: %s", url, exc)

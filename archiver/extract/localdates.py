@@ -58,6 +58,8 @@ _BUDDHIST_OFFSET = 543
 # Thai and Lao abbreviations are written with dots ("มี.ค.", "พ.ศ."); dateparser has them without
 _ABBREVIATION_DOT = re.compile(r"(?<=[\u0E01-\u0EFF])\.")
 _FOUR_DIGITS = re.compile(r"\d{4}")
+_LOCAL_DIGIT = re.compile(r"(?![0-9])\d")  # a decimal digit of a script other than ASCII
+_SHORT_NUMBER = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
 # a span to read is at most this long: a date, not a sentence
 _MAX_SPAN = 40
 # how many date-shaped spans of one text are read at most
@@ -78,6 +80,18 @@ def common_era(text: str, language: str) -> str:
     if language != _THAI:
         return text
     return _BUDDHIST_YEAR.sub(lambda m: str(int(m.group(1)) - _BUDDHIST_OFFSET), text)
+
+
+def prepared(text: str) -> bool:
+    """Whether ``prepare`` leaves ``text`` as it is whatever the languages: it holds no digit of
+    another script and no Buddhist-era year."""
+    return (text.isascii() or not _LOCAL_DIGIT.search(text)) and not _BUDDHIST_YEAR.search(text)
+
+
+def has_day_and_year(text: str) -> bool:
+    """Whether ``text`` holds a number of four digits and one of one or two, without which
+    ``local_day`` finds no date in any language."""
+    return bool(_FOUR_DIGITS.search(text)) and bool(_SHORT_NUMBER.search(text))
 
 
 def prepare(text: str, languages: Iterable[str]) -> str:

@@ -12,8 +12,7 @@ on that day. Dates that are never publication dates are not looked at: ``<header
 from __future__ import annotations
 
 import re
-from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 
@@ -29,9 +28,6 @@ _FOREIGN_WORDS = frozenset({
     "related", "footer", "navbar", "nav", "menu", "breadcrumb", "breadcrumbs", "recent", "popular",
     "trending", "newsletter", "cookie", "ticker", "topbar", "weather", "copyright", "promo",
 })
-# Blocks that are another story's link or card when the class ends with them (``post-card``,
-# ``c-infohub-link``; not ``card-body`` or ``card-shadow``, which only style a box).
-_OTHER_BLOCKS = frozenset({"link", "links", "card", "cards", "teaser", "teasers"})
 # Of those, the containers that hold other stories' dates wherever they sit.
 _OTHER_STORIES = frozenset({
     "comment", "comments", "respond", "reply", "replies", "related", "footer", "navbar", "nav",
@@ -47,7 +43,7 @@ _LIST_WORDS = _FOREIGN_WORDS - {"widget", "widgets"} | {"posts", "loop", "archiv
 _FOREIGN_TAGS = frozenset({"footer", "nav", "aside", "form", "select", "option", "script", "style",
                            "blockquote", "iframe"})
 # Elements whose class, id or itemprop names a date.
-_DATE_HINT = re.compile(r"date|time|publish|posted|updated|byline|meta|dateline", re.IGNORECASE)
+_DATE_HINT_WORDS = ("date", "time", "publish", "posted", "updated", "byline", "meta")  # "dateline" too
 # "Updated" in the languages our sites print (French, Spanish, Vietnamese; Thai, Lao and Khmer are
 # written without spaces, so their words are matched without word boundaries)
 _UPDATED = re.compile(r"\b(?:updated|modified|last\s+reviewed|reviewed|mis\s+à\s+jour|modifié"
@@ -61,7 +57,12 @@ _LABELLED = re.compile(r"\W*(?:(?:(?:first |originally |date )?published|posted|
                        r"|(?:last )?modified|publication date|publié|mis à jour|date de publication"
                        r"|publicado|actualizado|fecha de publicación|đăng|cập nhật)\b"
                        r"|เผยแพร่|โพสต์|ອັບເດດ|ເຜີຍແຜ່|ລົງວັນທີ|ចុះផ្សាយ|ផ្សាយ)", re.IGNORECASE)
+# the letters the words of ``_LABELLED`` start with (lower case): a text whose first word starts
+# with any other letter is no labelled date line
+_LABEL_INITIALS = frozenset("fodplumađcเโອເລចផ")
+_WORD_CHAR = re.compile(r"\w")
 _MAX_TEXT = 80
+_STRING_VALUE = etree.XPath("string()", smart_strings=False)
 _DIGIT = re.compile(r"\d")
 _LOCALE = re.compile(r"[-_]")
 _WORD = re.compile(r"\w+")
@@ -80,7 +81,7 @@ def _foreign_label(label: str, words: frozenset[str] = _FOREIGN_WORDS) -> bool:
             if token in _BUILDER_LISTS or _LIST_WORDS & set(parts[1:]):
                 return True
             continue
-        if parts and (parts[0] in words or parts[-1] in words or parts[-1] in _OTHER_BLOCKS):
+        if parts and (parts[0] in words or parts[-1] in words):
             return True
     return False
 
@@ -127,14 +128,18 @@ def _element_date(el: etree._Element, attributes: bool = True, mdy: bool = False
                   languages: Sequence[str] = ()) -> tuple[str, bool] | None:
     """``(date, says_updated)`` for one element, from its machine attribute or short text (read
     in ``languages`` too, the page's language; see ``dates.parse_text_date``)."""
-    text = clean_inline(" ".join(el.itertext()))
     for attr in ("datetime", "content", "data-date", "title") if attributes else ():
         value = el.get(attr)
         if value:
             parsed = normalize_iso(value.strip()) or (
                 parse_text_date(value, mdy, languages) if attr != "content" else None)
             if parsed:
-                return parsed, bool(_UPDATED.search(text))
+                return parsed, bool(_UPDATED.search(clean_inline(" ".join(el.itertext()))))
+    # a long text is no date line, and is told by the start of its string value: the text read
+    # below (pieces joined by spaces, then cleaned) is never shorter than that value cleaned
+    if len(clean_inline(_STRING_VALUE(el)[:4 * _MAX_TEXT])) > _MAX_TEXT:
+        return None
+    text = clean_inline(" ".join(el.itertext()))
     if not text or len(text) > _MAX_TEXT:
         return None
     parsed = parse_text_date(text, mdy, languages)
@@ -147,29 +152,62 @@ def _element_date(el: etree._Element, attributes: bool = True, mdy: bool = False
 
 def _region(root: etree._Element, anchor: etree._Element | None) -> tuple[list[etree._Element], int]:
     """Elements to search in document order and the anchor's index among them: a window around
-    the headline, or the start of the ``<article>``/``<main>`` element when there is none."""
+    the headline (``_WINDOW // 2`` nodes before it and ``2 * _WINDOW - 1`` after it, in document
+    order), or the start of the ``<article>``/``<main>`` element when there is none."""
     if anchor is None:
         scope = next(iter(root.iter("article")), None)
         if scope is None:
             scope = next(iter(root.iter("main")), None)
         if scope is None:
             return [], 0
-        return list(scope.iter())[:_WINDOW], 0
-    # one walk that stops 2 * _WINDOW elements after the headline: pages are long, the window
-    # is not, and every element visited costs a Python proxy
-    before: deque[etree._Element] = deque(maxlen=_WINDOW // 2)
-    walk = root.iter()
-    for el in walk:
-        if el is anchor:
-            break
-        before.append(el)
-    else:
+        return list(islice(scope.iter(), _WINDOW)), 0
+    if anchor is not root and root not in set(anchor.iterancestors()):
         return [], 0
-    region = list(before)
+    # walked outwards from the headline, never from the top of the page: pages are long, the
+    # window is not, and every element visited costs a Python proxy
+    region = _preceding(root, anchor, _WINDOW // 2)
+    region.reverse()
     centre = len(region)
     region.append(anchor)
-    region.extend(islice(walk, 2 * _WINDOW - 1))
+    region.extend(islice(_following(root, anchor), 2 * _WINDOW - 1))
     return region, centre
+
+
+def _preceding(root: etree._Element, anchor: etree._Element, limit: int) -> list[etree._Element]:
+    """Up to ``limit`` nodes of ``root``'s tree before ``anchor`` in document order (ancestors
+    included), nearest first."""
+    found: list[etree._Element] = []
+    node = anchor
+    while node is not root and len(found) < limit:
+        previous = node.getprevious()
+        if previous is None:
+            node = node.getparent()
+            found.append(node)
+            continue
+        # the previous sibling's subtree backwards: its last descendant first, itself last
+        stack: list[tuple[etree._Element, bool]] = [(previous, False)]
+        while stack and len(found) < limit:
+            el, opened = stack.pop()
+            if opened or not len(el):
+                found.append(el)
+            else:
+                stack.append((el, True))
+                stack.extend((child, False) for child in el)
+        node = previous
+    return found
+
+
+def _following(root: etree._Element, anchor: etree._Element) -> Iterator[etree._Element]:
+    """The nodes of ``root``'s tree after ``anchor`` in document order: its descendants, then the
+    subtrees of the siblings after it and after each of its ancestors."""
+    yield from anchor.iterdescendants()
+    node = anchor
+    while node is not root:
+        sibling = node.getnext()
+        while sibling is not None:
+            yield from sibling.iter()
+            sibling = sibling.getnext()
+        node = node.getparent()
 
 
 def date_anchor(root: etree._Element, anchor: etree._Element | None,
@@ -196,24 +234,50 @@ def date_anchor(root: etree._Element, anchor: etree._Element | None,
     return best[1] if best else anchor
 
 
+_NOT_SEARCHED = _FOREIGN_TAGS | {"html", "body"}
+
+
+def _names_date(label: str) -> bool:
+    """Whether a class/id/itemprop label names a date: holds one of ``_DATE_HINT_WORDS`` in any
+    letter case."""
+    label = label.lower()
+    return any(word in label for word in _DATE_HINT_WORDS)
+
+
+# Tags whose whole subtree holds only other things' dates, wherever it sits (see ``_foreign``: an
+# ``<aside>`` or a page ``<header>`` may hold the story's own date line, these never do).
+_ALWAYS_FOREIGN = _FOREIGN_TAGS - {"aside"}
+_NODES_BELOW = etree.XPath("count(descendant::node()[not(self::text())])")
+
+
 def _short_text(el: etree._Element) -> str | None:
     """The text of ``el`` when it is short enough to be a date line (at most ``_MAX_TEXT`` characters
-    once whitespace is collapsed), else ``None``. Reads no further than that limit: an element with
-    few children can still hold the whole story, and the date search meets hundreds of elements."""
-    if len(el) == 0:  # the common leaf: no walk needed
+    once whitespace is collapsed), else ``None``. A long text is judged by its start: once its first
+    characters collapse to more than the limit, so does the whole text (an element with few
+    children can still hold the whole story, and the date search meets hundreds of elements)."""
+    if len(el) == 0:  # the common leaf
         text = el.text or ""
-        return text if len(text) <= _MAX_TEXT else _collapsed_short(text)
-    pieces: list[str] = []
-    size, check_at = 0, 4 * _MAX_TEXT
-    for piece in el.itertext():
-        pieces.append(piece)
-        size += len(piece)
-        if size > check_at:  # long already, unless most of it is indentation
-            if _collapsed_short("".join(pieces)) is None:
-                return None
-            check_at = size + 4 * _MAX_TEXT
-    text = "".join(pieces)
-    return text if len(text) <= _MAX_TEXT else _collapsed_short(text)
+        if len(text) <= _MAX_TEXT:
+            return text
+        if len(text) > 4 * _MAX_TEXT and _collapsed_short(text[:4 * _MAX_TEXT]) is None:
+            return None
+        return _collapsed_short(text)
+    # XPath's string value (every text and tail of the subtree, joined in C) costs less than a
+    # Python walk of its pieces even for the few large elements the window meets
+    text = _STRING_VALUE(el)
+    if len(text) <= _MAX_TEXT:
+        return text
+    if len(text) > 4 * _MAX_TEXT and _collapsed_short(text[:4 * _MAX_TEXT]) is None:
+        return None
+    return _collapsed_short(text)
+
+
+def _may_be_labelled(el: etree._Element) -> bool:
+    """``False`` when the text of ``el`` certainly does not start with a word of ``_LABELLED``: its
+    own text (before any child) starts with a word of another initial. Read before the element's
+    whole text, which costs more."""
+    first = _WORD_CHAR.search(el.text or "")
+    return first is None or first.group().lower() in _LABEL_INITIALS
 
 
 def _collapsed_short(text: str) -> str | None:
@@ -222,32 +286,41 @@ def _collapsed_short(text: str) -> str | None:
 
 
 def visible_dates(root: etree._Element, anchor: etree._Element | None,
-                  languages: Sequence[str] = ()) -> list[tuple[str, bool]]:
+                  languages: Sequence[str] = (), mdy: bool | None = None) -> list[tuple[str, bool]]:
     """Dates shown near ``anchor`` (the headline), nearest first, as ``(date, says_updated)``.
 
     Candidates are ``<time>`` elements, short elements whose class, id or itemprop names a date,
     and short text blocks that read as a date line ("Published March 3, 2024"). ``languages``: the
-    page's language, in which dates are read too ("Publié le 21 mars 2023").
+    page's language, in which dates are read too ("Publié le 21 mars 2023"). ``mdy``: the page's
+    ``month_first``, when already known.
     """
     region, centre = _region(root, anchor)
     keep = set(anchor.iterancestors()) if anchor is not None else set()
-    mdy = month_first(root)
+    mdy = month_first(root) if mdy is None else mdy
     found: list[tuple[int, int, str, bool]] = []
+    skip_to = -1  # the last position inside a subtree whose dates are never the story's
     for position, el in enumerate(region):
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if not tag or tag in _FOREIGN_TAGS or tag in ("html", "body"):
+        if position <= skip_to:
             continue
-        label = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''}"
-        hinted = tag == "time" or bool(_DATE_HINT.search(label))
-        if tag == "meta" and not el.get("itemprop"):
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _NOT_SEARCHED:
+            if tag in _ALWAYS_FOREIGN and el not in keep and len(el):
+                skip_to = position + int(_NODES_BELOW(el))
             continue
+        itemprop = el.get("itemprop")
+        if tag == "meta" and not itemprop:
+            continue
+        named = el.get("class"), el.get("id"), itemprop
+        label = f"{named[0] or ''} {named[1] or ''} {itemprop or ''}" if any(named) else ""
+        hinted = tag == "time" or bool(label) and _names_date(label)
         distance = abs(position - centre)
-        labelled = False
+        if not hinted and distance > _WINDOW // 2 and not _may_be_labelled(el):
+            continue  # far from the headline only a labelled date line counts
         text = _short_text(el) if len(el) <= 3 else None
-        if text is not None:
-            labelled = bool(_LABELLED.match(text))
-        near_with_digits = text is not None and distance <= _WINDOW // 2 and bool(_DIGIT.search(text))
-        if not hinted and not labelled and not near_with_digits:
+        if not hinted and (text is None or not _DIGIT.search(text)):
+            continue  # only its text could be read, and a text without a digit holds no date
+        labelled = text is not None and bool(_LABELLED.match(text))
+        if not hinted and not labelled and distance > _WINDOW // 2:
             continue
         parsed = _element_date(el, attributes=hinted, mdy=mdy, languages=languages)
         if not parsed or _foreign(el, keep, loose=labelled or distance <= _ADJACENT):
@@ -262,11 +335,11 @@ _META_PUBLISHED = re.compile(r"publish|release|created|pub-?date|issued", re.IGN
 _META_NOT = re.compile(r"modif|updat|expir|review", re.IGNORECASE)
 
 
-def meta_published(root: etree._Element, languages: Sequence[str] = ()) -> list[str]:
+def meta_published(root: etree._Element, languages: Sequence[str] = (), mdy: bool | None = None) -> list[str]:
     """Publication dates in site-specific ``<meta>`` names (``w-published-date``, ``published``)
     that the standard vocabularies do not cover (written-out ones read in ``languages`` too)."""
     found: list[str] = []
-    mdy = month_first(root)
+    mdy = month_first(root) if mdy is None else mdy
     for meta in root.iter("meta"):
         key = " ".join(meta.get(a) or "" for a in ("name", "property", "itemprop"))
         if not key.strip() or not _META_PUBLISHED.search(key) or _META_NOT.search(key):

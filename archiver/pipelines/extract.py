@@ -5,7 +5,10 @@ with the reason counted, because only extraction can tell them apart from posts.
 
 Extraction is most of a crawl's CPU and Scrapy runs on one core, so by default it runs in a pool of worker
 processes (``ARCHIVER_EXTRACT_PROCESSES``: ``auto`` = one per core; ``0`` = in the crawl process), shared by
-every crawl of the process and never outliving it (``archiver.pipelines.workers``).
+every crawl of the process and never outliving it (``archiver.pipelines.workers``). The crawl process sends a
+worker the response's bytes as they came and gets back only what it needs (``pagework.extract_page``): the record's
+fields, how the bytes were decoded (counted here) and the values of the source's registry selectors. Decoding,
+parsing and every read of the page happen in the worker, never on the reactor thread.
 """
 
 from __future__ import annotations
@@ -13,15 +16,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from archiver import outcomes
-from archiver.extract import extract
 from archiver.items import SCHEMA_VERSION, Article, Page
+from archiver.normalise import BodyFacts, remember_body_facts
 from archiver.pipelines.canonical import choose_canonical
-from archiver.pipelines.workers import discard_pool, shared_pool
+from archiver.pipelines.pagework import extract_page
+from archiver.pipelines.workers import WorkerPool, discard_pool, shared_pool
 from archiver.settings import ARCHIVER_VERSION
 
 NOT_ARTICLES = {"page", "listing"}
@@ -45,30 +48,34 @@ class ExtractPipeline:
     def from_crawler(cls, crawler: Any) -> ExtractPipeline:
         return cls(crawler)
 
-    _warming: asyncio.Future[ProcessPoolExecutor] | None = None
+    _warming: asyncio.Future[WorkerPool] | None = None
 
-    async def _pool(self) -> ProcessPoolExecutor:
+    async def _pool(self) -> WorkerPool:
         """The worker pool, started on a thread: starting the forkserver (which imports the extractor) and the
-        first workers blocks for a second or two, and on the reactor thread that would stall every crawl."""
+        first workers blocks for a second or two, and on the reactor thread that would stall every crawl. Its
+        results are read on this event loop."""
         if self._warming is None:
-            self._warming = asyncio.ensure_future(asyncio.to_thread(_started_pool, self.processes))
-        return await asyncio.shield(self._warming)
+            self._warming = asyncio.ensure_future(asyncio.to_thread(shared_pool, self.processes, extract_page))
+        pool = await asyncio.shield(self._warming)
+        pool.attach(asyncio.get_running_loop())
+        return pool
 
-    async def _extract(self, item: Page) -> dict[str, Any]:
-        arguments = (item["html"], item["url"])
-        hints = item.get("hints") or None
+    async def _extract(self, item: Page, selectors: dict[str, str]) -> dict[str, Any]:
+        if item.get("body") is not None:  # the response's bytes, decoded in the worker
+            arguments = (item["body"], item["url"], item.get("content_type"), item.get("hints") or None, selectors)
+        else:  # a page given as text (re-extraction, tests)
+            arguments = (item["html"], item["url"], None, item.get("hints") or None, selectors)
         if not self.processes:
-            return extract(*arguments, hints=hints)
-        loop = asyncio.get_running_loop()
+            return extract_page(*arguments)
         try:
-            return await loop.run_in_executor(await self._pool(), _extract_in_worker, *arguments, hints)
+            return await (await self._pool()).submit(*arguments)
         except BrokenProcessPool:
             # A worker was killed (out of memory, a stray signal): carry on in this process, losing nothing.
             logger.warning("extraction workers died; extracting in the crawl process from now on")
             discard_pool(self.processes)
             self.processes = 0
             self._warming = None
-            return extract(*arguments, hints=hints)
+            return extract_page(*arguments)
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, Page):
@@ -76,9 +83,12 @@ class ExtractPipeline:
         spider = self.crawler.spider
         source = spider.sources_by_name[item["source"]]
         try:
-            fields = await self._extract(item)
+            extracted = await self._extract(item, source.extra.get("selectors") or {})
         except Exception as exc:  # an extractor bug (or a dead worker) must cost one page, not the crawl
             raise outcomes.drop(self.crawler.stats, item, "extract_error", repr(exc)[:300]) from exc
+        if extracted["decoding"] is not None:
+            count_decoding(self.crawler.stats, item["source"], item["url"], *extracted["decoding"])
+        fields = extracted["fields"]
         page_type = fields.pop("page_type", "unknown")
         # which rule family read the page (a registry entry's, or the one its host or markup shows)
         outcomes.count(self.crawler.stats, source.name, "family", fields.pop("family", None) or "general")
@@ -120,42 +130,32 @@ class ExtractPipeline:
             article["images"] = [{**image, "url": source.canonical_url(image["url"])}
                                  if isinstance(image.get("url"), str) and source.on_site(image["url"]) else image
                                  for image in article["images"]]
-        apply_selector_overrides(article, provenance, item["html"], source.extra.get("selectors") or {})
+        apply_selector_overrides(article, provenance, extracted["overrides"])
         article["provenance"] = provenance
+        if extracted["body_facts"] and isinstance(article.get("body"), str):
+            clean, controls, words, digest = extracted["body_facts"]
+            remember_body_facts(article["body"], BodyFacts(clean or article["body"], controls, words, digest))
         return article
 
 
-def _started_pool(processes: int) -> ProcessPoolExecutor:
-    """The shared pool with its workers running (each has answered once)."""
-    pool = shared_pool(processes)
-    for future in [pool.submit(_ready) for _ in range(processes)]:
-        future.result()
-    return pool
+def count_decoding(stats: Any, source: str, url: str, encoding: str, mismatch: str | None,
+                   undecodable: int) -> None:
+    """Count a page whose charset was not the declared one, or whose bytes were partly undecodable."""
+    if mismatch:
+        outcomes.count(stats, source, "charset_mismatch")
+        outcomes.note_once(stats, "charset mismatch", url, mismatch)
+    if undecodable:
+        outcomes.count(stats, source, "decode_errors")
+        outcomes.count(stats, source, "replacement_chars", value=undecodable)
+        outcomes.note_once(stats, "undecodable bytes", url,
+                           f"{undecodable} invalid {encoding} sequence(s) kept as U+FFFD")
 
 
-def _ready() -> bool:
-    return True
-
-
-def _extract_in_worker(html: str, url: str, hints: dict[str, Any] | None) -> dict[str, Any]:
-    return extract(html, url, hints=hints)
-
-
-def apply_selector_overrides(
-    article: Article, provenance: dict[str, str], html: str, selectors: dict[str, str]
-) -> None:
-    """A registry entry's ``[source.selectors]`` (parsel CSS) win over what extraction found, field by field;
-    a selector that matches nothing leaves the extracted value alone."""
-    if not selectors:
-        return
-    from parsel import Selector
-
-    page = Selector(text=html)
-    for field, css in selectors.items():
-        if field not in Article.fields or field in ("body", "provenance"):
-            continue
-        values = [" ".join(v.split()) for v in page.css(css).getall() if v.strip()]
-        if not values:
+def apply_selector_overrides(article: Article, provenance: dict[str, str], overrides: dict[str, list[str]]) -> None:
+    """A registry entry's ``[source.selectors]`` win over what extraction found, field by field (their values
+    from ``pagework.selector_values``); a selector that matched nothing leaves the extracted value alone."""
+    for field, values in overrides.items():
+        if field not in Article.fields:
             continue
         article[field] = values if field in ("authors", "tags") else values[0]
         provenance[field] = "registry:selector"

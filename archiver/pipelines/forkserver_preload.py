@@ -4,7 +4,7 @@ The forkserver ignores SIGTERM, as Python's forkserver already ignores SIGINT: s
 SIGTERM to the whole process group, and a forkserver that died of it would break the crawl's pool while the
 crawl is still finishing its pages. It needs no watchdog of its own: it exits when its "alive" pipe closes,
 that is when the crawl and every worker (each of which watches the crawl) are gone. Then it loads the
-extractor, so every worker it forks shares it.
+extractor and the workers' task module, so every worker it forks shares them.
 """
 
 import signal
@@ -12,3 +12,5 @@ import signal
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 import archiver.extract.warm  # noqa: E402,F401  (the extractor and the language model)
+import archiver.pipelines.pagework  # noqa: E402,F401  (what a worker runs, without Scrapy)
+import archiver.pipelines.workers  # noqa: E402,F401  (a worker's loop)

@@ -505,31 +505,26 @@ class ArchiveSpider(scrapy.Spider):
         if content_type and not content_type.startswith(_HTML_TYPES):
             outcomes.reject(stats, source, response.url, "not_html", content_type.split(";")[0])
             return None
-        decoded = decode_html(response.body, content_type)
-        head = decoded.text.lstrip("\ufeff \t\r\n")[:512].lower()
-        if not content_type and not head.startswith(("<!doctype", "<html")):
-            # judged on the decoded text, so a UTF-16 page served without any header is still recognised
-            outcomes.reject(stats, source, response.url, "not_html", "no Content-Type and no HTML start")
-            return None
+        if not content_type:
+            # judged on the decoded text, so a UTF-16 page served without any header is still recognised (only
+            # such pages are decoded here: every other page is decoded where it is extracted)
+            head = decode_html(response.body, content_type).text.lstrip("\ufeff \t\r\n")[:512].lower()
+            if not head.startswith(("<!doctype", "<html")):
+                outcomes.reject(stats, source, response.url, "not_html", "no Content-Type and no HTML start")
+                return None
         challenge = detect_challenge(response.status, response.headers, response.body)
         if challenge:
             self.count_challenge(source, response.url, challenge)
             return None
-        if decoded.mismatch:
-            outcomes.count(stats, source, "charset_mismatch")
-            outcomes.note_once(stats, "charset mismatch", response.url, decoded.mismatch)
-        if decoded.undecodable:
-            outcomes.count(stats, source, "decode_errors")
-            outcomes.count(stats, source, "replacement_chars", value=decoded.undecodable)
-            outcomes.note_once(stats, "undecodable bytes", response.url,
-                               f"{decoded.undecodable} invalid {decoded.encoding} sequence(s) kept as U+FFFD")
+        # the bytes as received: decoding (its charset_mismatch and decode_errors counts included) and parsing
+        # happen in the extraction worker, off the reactor thread
         return Page(
             url=response.url,
-            html=decoded.text,
+            body=response.body,
+            content_type=content_type,
             http_status=response.status,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             source=source,
-            encoding=decoded.encoding,
             discovered_via=response.meta.get("discovered_via"),
             hints=response.meta.get("hints") or {},
             capture=response.meta.get(CAPTURE_META),

@@ -24,9 +24,11 @@ the tests run the same guarantees against both.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +140,51 @@ def index_path(state_dir: str | Path | None = None) -> Path:
     return Path(state_dir) / "index.sqlite" if state_dir else data_dir() / "state" / "index.sqlite"
 
 
+class IndexUnreadable(sqlite3.DatabaseError):
+    """The index file is not a readable SQLite database (a torn copy, a disk error, another file put in its
+    place). A subclass of ``sqlite3.DatabaseError``, so whatever already fails loudly on one still does; the
+    message says the way out."""
+
+    def __init__(self, path: Path, error: BaseException | str) -> None:
+        self.path = path
+        self.problem = str(error)
+        super().__init__(f"the index {path} is not a readable SQLite database ({self.problem}); `archiver verify "
+                         "--repair` sets it aside and rebuilds it from the archive's parts")
+
+
+def is_damage(error: sqlite3.Error) -> bool:
+    """Whether an SQLite error says the file itself is damaged (not a database, or corrupt), as opposed to busy,
+    full or read-only, which setting the file aside would not cure."""
+    if isinstance(error, IndexUnreadable):
+        return True
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
+
+
+def set_aside(path: Path) -> Path:
+    """Move a damaged index (and its ``-wal`` and ``-shm`` files) beside itself as ``<name>.unreadable-<UTC
+    time>``, never replacing a file and never deleting one; returns the new path of the main file."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    companions = [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]
+    present = [c for c in companions if c.exists()]
+    number = 0
+    while True:
+        target = path.with_name(f"{path.name}.unreadable-{stamp}" + (f".{number}" if number else ""))
+        moves = [(c, Path(f"{target}{c.name[len(path.name):]}")) for c in present]
+        if not any(new.exists() for _, new in moves):
+            break
+        number += 1
+    for old, new in moves:
+        os.link(old, new)  # never replaces a file (a rename would)
+        old.unlink()
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return target
+
+
 def source_of_part(path: str) -> str | None:
     """The source named by a part's partition folder (``source=<name>/date=.../file``)."""
     head = path.split("/", 1)[0]
@@ -159,17 +206,28 @@ class ArchiveIndex:
         self.path = path
         self.location = path
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        self.db.executescript(SCHEMA)
-        if "articles" in tables and "parts" not in tables:
-            # An index written before parts were recorded: its sources' parts are read once, quietly, by the
-            # next run of each (``archiver.state.catchup``), instead of being taken for a lagging index.
-            self.db.execute("INSERT OR IGNORE INTO unrecorded_parts_sources SELECT DISTINCT source FROM articles")
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            self.db.executescript(SCHEMA)
+            if "articles" in tables and "parts" not in tables:
+                # An index written before parts were recorded: its sources' parts are read once, quietly, by the
+                # next run of each (``archiver.state.catchup``), instead of being taken for a lagging index.
+                self.db.execute("INSERT OR IGNORE INTO unrecorded_parts_sources SELECT DISTINCT source FROM articles")
+        except sqlite3.Error as exc:
+            self.db.close()
+            if is_damage(exc):
+                raise IndexUnreadable(path, exc) from exc
+            raise
 
     def close(self) -> None:
         self.db.close()
+
+    def damage(self) -> str | None:
+        """What SQLite's own check of the file's structure (``PRAGMA quick_check``) finds wrong, or None."""
+        found = [str(row[0]) for row in self.db.execute("PRAGMA quick_check")]
+        return None if found == ["ok"] else "; ".join(found[:3])
 
     def __enter__(self) -> ArchiveIndex:
         return self

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from ..dates import parse_any, parse_pattern
-from ..dom import relative_xpath, remove_selected, select, select_first
+from ..dom import could_match, relative_xpath, remove_selected, select, select_first
 from ..evidence import Evidence
 from ..metadata import absolute
 from ..text import element_text, normalize_text
-from .rules import DateRule, PageTypeRule, SiteRules
+from .rules import DateRule, Marker, PageTypeRule, SiteRules
 
 # "By Jane Doe", "Written by: Jane Doe", Lao "ໂດຍ ..." in a byline element: the word is never part
 # of the name
@@ -42,9 +42,11 @@ class SiteResult:
 
 
 def recognise(rules: SiteRules, root: etree._Element | None, url: str | None,
-              markup: str | None = None) -> str | None:
-    """``"host"`` or ``"marker"`` when the page belongs to the family, else ``None`` (``markup``, the
-    page's source text, lets markers the markup cannot hold be ruled out without a search)."""
+              markup: Container[str] | None = None, names: Container[str] | None = None) -> str | None:
+    """``"host"`` or ``"marker"`` when the page belongs to the family, else ``None``. ``markup``, the
+    page's source text (or the set of ``Marker.needs_any`` strings it contains, see
+    ``marker_texts``), and ``names``, its class names and ids, let markers the page cannot hold be
+    ruled out without a search."""
     host = ""
     if url:
         try:
@@ -53,7 +55,7 @@ def recognise(rules: SiteRules, root: etree._Element | None, url: str | None,
             host = ""
     if host and any(p.fullmatch(host) for p in rules.host_regexes()):
         return "host"
-    if root is not None and any(_marker_found(root, marker, markup) for marker in rules.markers):
+    if root is not None and any(_marker_found(root, marker, markup, names) for marker in rules.markers):
         return "marker"
     return None
 
@@ -73,26 +75,31 @@ def _class_prefilter(marker: str) -> etree.XPath | None:
     return etree.XPath(f"boolean(//*[contains(@class, '{match.group(1)}')])")
 
 
-def _marker_found(root: etree._Element, marker: str, markup: str | None) -> bool:
-    if markup is not None:
-        return bool(select(root, marker, markup))
+def _marker_found(root: etree._Element, marker: str | Marker, markup: Container[str] | None,
+                  names: Container[str] | None) -> bool:
+    if isinstance(marker, Marker):
+        if markup is not None and not any(needed in markup for needed in marker.needs_any):
+            return False
+        return bool(select(root, marker.selector))
+    if names is not None or markup is not None:
+        return bool(select(root, marker, names if names is not None else markup))
     prefilter = _class_prefilter(marker)
     if prefilter is not None and not prefilter(root):
         return False
     return bool(select(root, marker))
 
 
-def _page_type(rules: tuple[PageTypeRule, ...], root: etree._Element, markup: str | None) -> str | None:
+def _page_type(rules: tuple[PageTypeRule, ...], root: etree._Element, names: Container[str] | None) -> str | None:
     for rule in rules:
-        if all(len(select(root, m.selector, markup)) >= m.min_count for m in rule.require):
+        if all(len(select(root, m.selector, names)) >= m.min_count for m in rule.require):
             return rule.page_type
     return None
 
 
-def _date(rules: tuple[DateRule, ...], root: etree._Element, tz: str | None, markup: str | None,
+def _date(rules: tuple[DateRule, ...], root: etree._Element, tz: str | None, names: Container[str] | None,
           languages: Sequence[str] = ()) -> str | None:
     for rule in rules:
-        for el in select(root, rule.selector, markup):
+        for el in select(root, rule.selector, names):
             raw = el.get(rule.attribute) if rule.attribute else " ".join(el.itertext())
             parsed = (parse_pattern(raw, rule.pattern, tz) if rule.pattern
                       else parse_any(raw, tz, languages))
@@ -101,10 +108,10 @@ def _date(rules: tuple[DateRule, ...], root: etree._Element, tz: str | None, mar
     return None
 
 
-def _texts(root: etree._Element, selectors: tuple[str, ...], markup: str | None) -> list[str]:
+def _texts(root: etree._Element, selectors: tuple[str, ...], names: Container[str] | None) -> list[str]:
     """Texts of all elements matched by the first selector that yields any text."""
     for selector in selectors:
-        texts = [normalize_text(" ".join(el.itertext())) for el in select(root, selector, markup)]
+        texts = [normalize_text(" ".join(el.itertext())) for el in select(root, selector, names)]
         texts = [t for t in texts if t]
         if texts:
             return texts
@@ -173,41 +180,43 @@ def apply_rules(
     *,
     tz: str | None = None,
     page_type: str | None = None,
-    markup: str | None = None,
+    names: Container[str] | None = None,
     languages: Sequence[str] = (),
 ) -> SiteResult:
-    """Run ``rules`` over ``root`` (read-only) and return what they found. ``markup``, the text
-    ``root`` was parsed from, makes it cheaper (see ``dom.could_match``). ``languages``: the
+    """Run ``rules`` over ``root`` (read-only) and return what they found. ``names``, the page's
+    class names and ids (``dom.page_names``), makes it cheaper (see ``dom.could_match``). ``languages``: the
     page's language, in which visible dates are read too (``dates.parse_any``)."""
     result = SiteResult()
     ev = result.evidence
     source = rules.provenance
     tz = tz or rules.default_timezone
 
-    result.page_type = _page_type(rules.page_types, root, markup)
+    result.page_type = _page_type(rules.page_types, root, names)
     if result.page_type:
         ev.add("page_type", result.page_type, source)
 
-    for text in _texts(root, rules.title_selectors, markup)[:1]:
+    for text in _texts(root, rules.title_selectors, names)[:1]:
         ev.add("title", text, source)
-    ev.add("published_at", _date(rules.date_rules, root, tz, markup, languages), source)
-    ev.add("modified_at", _date(rules.modified_rules, root, tz, markup, languages), source)
-    authors = [_BYLINE.sub("", a) for a in _texts(root, rules.author_selectors, markup)]
+    ev.add("published_at", _date(rules.date_rules, root, tz, names, languages), source)
+    ev.add("modified_at", _date(rules.modified_rules, root, tz, names, languages), source)
+    authors = [_BYLINE.sub("", a) for a in _texts(root, rules.author_selectors, names)]
     authors = [a for a in authors if a and not rules.rejects_author(a)]
     ev.add("authors", authors, source)
-    ev.add("section", next(iter(_texts(root, rules.section_selectors, markup)), None), source)
+    ev.add("section", next(iter(_texts(root, rules.section_selectors, names)), None), source)
     for pattern, code in rules.url_languages:
         if re.search(pattern, url or "", re.IGNORECASE):
             ev.add("language", code, source)
             break
-    ev.add("tags", _texts(root, rules.tag_selectors, markup), source)
+    ev.add("tags", _texts(root, rules.tag_selectors, names), source)
 
     effective_type = page_type or result.page_type or "unknown"
     if effective_type in rules.body_page_types:
-        container = select_first(root, rules.body_selectors, markup)
+        container = select_first(root, rules.body_selectors, names)
         if container is not None:
             container = copy.deepcopy(container)
-            remove_selected(container, [relative_xpath(s) for s in rules.furniture])
+            # furniture selectors naming classes the page does not use are not evaluated
+            remove_selected(container, [relative_xpath(s) for s in rules.furniture
+                                        if names is None or could_match(s, names)])
             result.images = _images(container, rules, url)
             result.body = _drop_paragraphs(element_text(container), rules) or None
     return result

@@ -20,7 +20,7 @@ ASP.NET form together with KPL's own markup or the agency's name.
 
 from __future__ import annotations
 
-from .rules import DateRule, Match, PageTypeRule, SiteRules
+from .rules import DateRule, Marker, Match, PageTypeRule, SiteRules
 
 # "20/06/2024 14:37" (seconds optional); a bare "20/06/2024" as the day-only fallback
 _DMY_TIME = (
@@ -33,16 +33,19 @@ _LBL_DATE = "//*[substring(@id, string-length(@id) - 6) = 'lblDate']"
 _CONTENT = ".content-news-detail, .content-detail, .detail-content"
 
 _ASPNET = "(//form[@id='aspnetForm'] | //input[@name='__VIEWSTATE'])"
+_ASPNET_NAMES = ("aspnetForm", "__VIEWSTATE")
 
 RULES = SiteRules(
     name="kpl",
     host_patterns=(r"(?:www\.)?kpl\.gov\.la",),
     markers=(
         # the ASP.NET page shell plus KPL's story markup and the agency's name
-        f"{_ASPNET}[//*[contains(@class, 'detail-news') or contains(@class, 'news-detail')]]"
-        "[//*[contains(text(), 'KPL Lao News Agency') or contains(text(), 'ຂປລ')]]",
-        f"{_ASPNET}[//*[starts-with(normalize-space(text()), '(KPL)')"
-        " or starts-with(normalize-space(text()), '(ຂປລ)')]]",
+        Marker(f"{_ASPNET}[//*[contains(@class, 'detail-news') or contains(@class, 'news-detail')]]"
+               "[//*[contains(text(), 'KPL Lao News Agency') or contains(text(), 'ຂປລ')]]",
+               needs_any=_ASPNET_NAMES),
+        Marker(f"{_ASPNET}[//*[starts-with(normalize-space(text()), '(KPL)')"
+               " or starts-with(normalize-space(text()), '(ຂປລ)')]]",
+               needs_any=_ASPNET_NAMES),
     ),
     title_selectors=(
         ".title-news-detail h1",

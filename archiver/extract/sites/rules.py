@@ -21,6 +21,18 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Marker:
+    """An XPath marker with the strings of which the page's source must hold at least one for it
+    to match (``needs_any``). Every page is checked against every family's markers and almost none
+    carries them: a substring test rules a page out in microseconds, where the XPath walks the whole
+    document. (CSS markers need no such list: the class names and ids they require are read from
+    the selector itself, see ``dom.could_match``.)"""
+
+    selector: str
+    needs_any: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PageTypeRule:
     """``page_type`` applies when every ``Match`` in ``require`` holds; rules are tried in order."""
 
@@ -53,7 +65,7 @@ class SiteRules:
 
     name: str
     host_patterns: tuple[str, ...] = ()
-    markers: tuple[str, ...] = ()
+    markers: tuple[str | Marker, ...] = ()
     # title: selectors tried after structured metadata; regexes removed from the end of any title
     title_selectors: tuple[str, ...] = ()
     title_suffixes: tuple[str, ...] = ()

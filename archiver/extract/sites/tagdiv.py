@@ -33,7 +33,7 @@ without the SEO suffix of ``og:title``.
 
 from __future__ import annotations
 
-from .rules import DateRule, Match, PageTypeRule, SiteRules
+from .rules import DateRule, Marker, Match, PageTypeRule, SiteRules
 
 # Blocks inside (or copied into) the body container that are never article text.
 _FURNITURE = (
@@ -95,9 +95,12 @@ RULES = SiteRules(
         ".tdb_single_content",
         ".td-post-content",
         "body.tdb-template",
-        "//body[contains(@class, 'td-theme-') or contains(@class, 'theme-Newspaper')]",
-        "//link[contains(@href, '/wp-content/themes/Newspaper')]",
-        "//script[contains(@src, '/wp-content/themes/Newspaper')]",
+        Marker("//body[contains(@class, 'td-theme-') or contains(@class, 'theme-Newspaper')]",
+               needs_any=("td-theme-", "theme-Newspaper")),
+        Marker("//link[contains(@href, '/wp-content/themes/Newspaper')]",
+               needs_any=("/wp-content/themes/Newspaper",)),
+        Marker("//script[contains(@src, '/wp-content/themes/Newspaper')]",
+               needs_any=("/wp-content/themes/Newspaper",)),
     ),
     title_selectors=(
         "h1.tdb-title-text",

@@ -8,7 +8,7 @@ authors. The markup these selectors follow is described in ``../shared/pages/SIT
 
 from __future__ import annotations
 
-from .rules import DateRule, Match, PageTypeRule, SiteRules
+from .rules import DateRule, Marker, Match, PageTypeRule, SiteRules
 
 _INSTITUTION = r"\b(?:U\.?\s?S\.?\s+)?(?:Embassy|Mission|Consulate(?:s)?(?:\s+General)?)\b"
 
@@ -22,8 +22,8 @@ RULES = SiteRules(
     ),
     markers=(
         "link#cms3-style-css",
-        "//link[contains(@href, '/themes/cms3/')]",
-        "//script[contains(@src, '/themes/cms3/')]",
+        Marker("//link[contains(@href, '/themes/cms3/')]", needs_any=("/themes/cms3/",)),
+        Marker("//script[contains(@src, '/themes/cms3/')]", needs_any=("/themes/cms3/",)),
         ".mo-meta",
         ".mo-page-content",
     ),

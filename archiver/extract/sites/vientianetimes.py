@@ -14,7 +14,7 @@ and their ``www.`` forms) or, for copies served elsewhere, by the paper's name i
 
 from __future__ import annotations
 
-from .rules import DateRule, Match, PageTypeRule, SiteRules
+from .rules import DateRule, Marker, Match, PageTypeRule, SiteRules
 
 RULES = SiteRules(
     name="vientianetimes",
@@ -23,8 +23,10 @@ RULES = SiteRules(
         r"(?:www\.)?vientianetimes\.la",
     ),
     markers=(
-        "//title[normalize-space(.) = 'Vientiane Times'][not(//meta[@property='og:type'])]",
-        "//img[contains(@alt, 'Vientiane Times')][contains(@src, 'vt_banner')]",
+        Marker("//title[normalize-space(.) = 'Vientiane Times'][not(//meta[@property='og:type'])]",
+               needs_any=("Vientiane",)),
+        Marker("//img[contains(@alt, 'Vientiane Times')][contains(@src, 'vt_banner')]",
+               needs_any=("vt_banner",)),
     ),
     title_selectors=(
         ".vt-headline",

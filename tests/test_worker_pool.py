@@ -1,0 +1,94 @@
+"""The extraction worker pool on its own: real worker processes fed over their sockets from an event loop; a
+task's exception travels back; a worker killed while holding a task fails that task and every later one with
+``BrokenProcessPool``, which the extraction pipeline answers by extracting in the crawl process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pytest
+
+from archiver.pipelines.workers import WorkerPool
+
+from .sites.worker_tasks import answer
+
+
+def test_results_and_exceptions_come_back_and_an_idle_worker_takes_the_next_task(tmp_path: Path) -> None:
+    pool = WorkerPool(2, answer)
+
+    async def run() -> None:
+        pool.attach(asyncio.get_running_loop())
+        flag = tmp_path / "go"
+        held = pool.submit("hold", str(flag))  # keeps one worker busy until the flag appears
+        # the other worker answers meanwhile, one task after another
+        first = await pool.submit("echo", "page 1")
+        second = await pool.submit("echo", "page 2")
+        assert first.startswith("page 1 from ") and second.startswith("page 2 from ")
+        with pytest.raises(ValueError, match="bad page"):
+            await pool.submit("raise", "bad page")
+        assert not held.done()
+        flag.touch()
+        holder = (await asyncio.wait_for(held, 30)).split(" from ")[1]
+        other = first.split(" from ")[1]
+        assert holder != other and {holder, other} == {str(w.process.pid) for w in pool._workers}
+
+    try:
+        asyncio.run(run())
+    finally:
+        pool.close()
+
+
+def test_a_worker_killed_while_holding_a_task_breaks_the_pool(tmp_path: Path) -> None:
+    pool = WorkerPool(1, answer)
+
+    async def run() -> None:
+        pool.attach(asyncio.get_running_loop())
+        held = pool.submit("hold", str(tmp_path / "never"))
+        waiting = pool.submit("echo", "queued behind it")
+        os.kill(pool._workers[0].process.pid, signal.SIGKILL)
+        for future in (held, waiting):
+            with pytest.raises(BrokenProcessPool):
+                await asyncio.wait_for(future, 30)
+        assert pool.broken
+        with pytest.raises(BrokenProcessPool):
+            await pool.submit("echo", "after the break")
+
+    try:
+        asyncio.run(run())
+    finally:
+        pool.close()
+
+
+def test_the_pipeline_extracts_in_the_crawl_process_once_its_workers_are_gone(caplog) -> None:
+    from scrapy.utils.test import get_crawler
+
+    from archiver.items import Article
+    from archiver.pipelines.extract import ExtractPipeline
+    from archiver.spiders.embassy import EmbassySpider
+
+    from .test_pipelines import page
+
+    crawler = get_crawler(EmbassySpider, {"ARCHIVER_EXTRACT_PROCESSES": 1})
+    spider = EmbassySpider(site="la")
+    spider.resolve_sources()
+    spider.crawler = crawler
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    pipeline = ExtractPipeline(crawler)
+
+    async def run() -> tuple[Article, Article]:
+        first = await pipeline.process_item(page("first-page"))  # extracted by the worker
+        pool = await pipeline._pool()
+        os.kill(pool._workers[0].process.pid, signal.SIGKILL)
+        second = await pipeline.process_item(page("second-page"))
+        return first, second
+
+    first, second = asyncio.run(run())
+    assert first["title"] == second["title"] == "Water Plant Opens"
+    assert "/second-page/" in second["url"] and second["body"] == first["body"]
+    assert pipeline.processes == 0  # from now on in the crawl process
+    assert "extraction workers died" in caplog.text
