@@ -55,7 +55,8 @@ STAGES = ("decode", "parse", "metadata", "family", "headline", "dates", "byline"
 # (module, attribute, stage): functions of the extractor timed in place. Patched on the module that *calls*
 # them (``assemble`` imported them by name), so the crawl code itself is untouched on disk.
 WRAPPED: tuple[tuple[str, str, str], ...] = (
-    ("archiver.extract.assemble", "parse_html", "parse"),
+    ("archiver.extract.assemble", "page_source", "parse"),
+    ("archiver.extract.assemble", "parse_source", "parse"),
     ("archiver.extract.assemble", "read_metadata", "metadata"),
     ("archiver.extract.assemble", "find_family", "family"),
     ("archiver.extract.assemble", "apply_rules", "family"),

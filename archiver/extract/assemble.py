@@ -251,8 +251,8 @@ def _general_published(root: etree._Element, anchor: etree._Element | None, meta
     """
     published = [c for c in meta.get("published_at") if isinstance(c.value, str)]
     modified = [c for c in meta.get("modified_at") if isinstance(c.value, str)]
-    mdy = month_first(root)
-    extra = meta_published(root, languages, mdy)
+    mdy = month_first(root, meta.meta_elements)
+    extra = meta_published(root, languages, mdy, meta.meta_elements)
     titles = [c.value for c in meta.get("title") if isinstance(c.value, str)]
     shown = visible_dates(root, date_anchor(root, anchor, titles), languages, mdy)
     if not shown:

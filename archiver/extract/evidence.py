@@ -26,6 +26,9 @@ class Evidence:
     """Candidates per field, in the order they were added."""
 
     fields: dict[str, list[Candidate]] = field(default_factory=dict)
+    # the page's <meta> elements, in document order: read once here, and again by the date search
+    # (locale, site-specific publication metas), where another walk of a large page cost 0.5 ms
+    meta_elements: list[Any] = field(default_factory=list)
 
     def add(self, name: str, value: Any, source: str) -> None:
         """Add a candidate; empty values (``None``, ``""``, ``[]``) are ignored."""

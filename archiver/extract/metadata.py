@@ -13,6 +13,7 @@ itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -36,7 +37,7 @@ PAGE_NODE_DATE = "json-ld:webpage"
 _LANG = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
 
 
-def meta_values(root: etree._Element) -> dict[str, list[str]]:
+def meta_values(metas: Iterable[etree._Element]) -> dict[str, list[str]]:
     """``<meta>`` contents keyed by lower-cased ``property``/``name``/``itemprop``, in document
     order.
 
@@ -44,7 +45,7 @@ def meta_values(root: etree._Element) -> dict[str, list[str]]:
     property="og:title"``) are filed under each of them.
     """
     found: dict[str, list[str]] = {}
-    for meta in root.iter("meta"):
+    for meta in metas:
         content = meta.get("content")
         if content is None or not content.strip():
             continue
@@ -104,8 +105,8 @@ def _persons(value: object, resolve) -> tuple[list[str], list[str]]:
 
 def read_metadata(root: etree._Element, url: str, tz: str | None = None) -> Evidence:
     """Candidates from the page's structured metadata, most trusted first within each field."""
-    ev = Evidence()
-    meta = meta_values(root)
+    ev = Evidence(meta_elements=list(root.iter("meta")))
+    meta = meta_values(ev.meta_elements)
     ld = read_jsonld(root)
     article = ld.first_of(ARTICLE_TYPES) or {}
     page = ld.first_of(PAGE_TYPES) or {}

@@ -12,8 +12,9 @@ on that day. Dates that are never publication dates are not looked at: ``<header
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from itertools import islice
 
 from lxml import etree
@@ -110,12 +111,13 @@ def _foreign(el: etree._Element, keep: set[etree._Element], page_header: bool = 
     return False
 
 
-def month_first(root: etree._Element) -> bool:
+def month_first(root: etree._Element, metas: Iterable[etree._Element] | None = None) -> bool:
     """Whether the page's locale writes a numeric day month first ("10/09/2024" is October 9th):
     American English, which is also what an English page naming no region most often is. Any
-    other declared locale (``en-GB``, ``en_AU``, ``fr``) writes the day first."""
+    other declared locale (``en-GB``, ``en_AU``, ``fr``) writes the day first. ``metas``: the page's
+    ``<meta>`` elements, when already listed."""
     declared = [root.get("lang") or ""]
-    declared += [m.get("content") or "" for m in root.iter("meta")
+    declared += [m.get("content") or "" for m in (root.iter("meta") if metas is None else metas)
                  if (m.get("property") or m.get("name") or "").lower() == "og:locale"][:1]
     tags = [_LOCALE.split(v.strip().lower()) for v in declared if v.strip()]
     if not tags:
@@ -237,6 +239,7 @@ def date_anchor(root: etree._Element, anchor: etree._Element | None,
 _NOT_SEARCHED = _FOREIGN_TAGS | {"html", "body"}
 
 
+@lru_cache(maxsize=4096)
 def _names_date(label: str) -> bool:
     """Whether a class/id/itemprop label names a date: holds one of ``_DATE_HINT_WORDS`` in any
     letter case."""
@@ -335,12 +338,13 @@ _META_PUBLISHED = re.compile(r"publish|release|created|pub-?date|issued", re.IGN
 _META_NOT = re.compile(r"modif|updat|expir|review", re.IGNORECASE)
 
 
-def meta_published(root: etree._Element, languages: Sequence[str] = (), mdy: bool | None = None) -> list[str]:
+def meta_published(root: etree._Element, languages: Sequence[str] = (), mdy: bool | None = None,
+                   metas: Iterable[etree._Element] | None = None) -> list[str]:
     """Publication dates in site-specific ``<meta>`` names (``w-published-date``, ``published``)
     that the standard vocabularies do not cover (written-out ones read in ``languages`` too)."""
     found: list[str] = []
-    mdy = month_first(root) if mdy is None else mdy
-    for meta in root.iter("meta"):
+    mdy = month_first(root, metas) if mdy is None else mdy
+    for meta in root.iter("meta") if metas is None else metas:
         key = " ".join(meta.get(a) or "" for a in ("name", "property", "itemprop"))
         if not key.strip() or not _META_PUBLISHED.search(key) or _META_NOT.search(key):
             continue
