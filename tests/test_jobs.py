@@ -193,7 +193,7 @@ def test_three_workers_archive_every_article_of_twelve_sources_exactly_once(
 
 def test_a_worker_killed_mid_job_loses_nothing_and_its_job_is_retried_elsewhere(
         tmp_path: Path, pg_server: PostgresServer, slow_demo: str) -> None:
-    site = Deployment(tmp_path, pg_server.new_database(), slow_demo, 4)
+    site = Deployment(tmp_path, pg_server.new_database(), slow_demo, 2)
     victim = site.start_worker()
     site.enqueue("--all")
     # mid-job: the victim's first crawl has fetched a dozen pages of its source
@@ -211,7 +211,7 @@ def test_a_worker_killed_mid_job_loses_nothing_and_its_job_is_retried_elsewhere(
     assert [job["status"] for job in site.jobs() if job["id"] == running[0]["id"]] == ["doing"]  # until retried
     rescuer = site.start_worker("--concurrency", "2")
     try:
-        assert wait_for(lambda: site.all_succeeded(4), timeout=120), site.jobs()
+        assert wait_for(lambda: site.all_succeeded(2), timeout=120), site.jobs()
     finally:
         site.stop_workers()
     out = site.output(rescuer)
