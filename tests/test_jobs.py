@@ -336,3 +336,27 @@ def test_the_engine_needs_a_database_state(tmp_path: Path) -> None:
                               cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
         assert done.returncode == 2
         assert "the job queue lives in the shared state database" in done.stderr
+
+
+def test_the_database_restarting_mid_run_loses_and_duplicates_nothing(
+        tmp_path: Path, pg_server: PostgresServer, slow_demo: str) -> None:
+    """The server restarts while both workers are crawling (every session ends: the queue's connections and
+    the crawls' locks and index connections)."""
+    site = Deployment(tmp_path, pg_server.new_database(), slow_demo, 2)
+    workers = [site.start_worker() for _ in range(2)]
+    try:
+        site.enqueue("--all")
+        assert wait_for(lambda: [j["status"] for j in site.jobs()] == ["doing", "doing"]
+                        and requests_served(tmp_path) >= 12, timeout=60), site.jobs()
+        pg_server.restart()
+        assert wait_for(lambda: site.all_succeeded(2), timeout=120), (site.jobs(), [site.output(w) for w in workers])
+    finally:
+        site.stop_workers()
+    # the crawls rode out the restart (their state calls are repeated on a new connection) and so did the
+    # workers (the queue's pool reconnects): each source ran once, and each job ended once, recorded
+    assert [w.returncode for w in workers] == [0, 0]
+    outputs = "".join(site.output(w) for w in workers)
+    assert sorted(line.split(": ok, run ")[0].split()[-1] for line in outputs.splitlines() if ": ok, run " in line) \
+        == site.sources, outputs[-3000:]
+    assert all(job["attempts"] == 1 for job in site.jobs())
+    assert_exactly_once(tmp_path, site.sources)
