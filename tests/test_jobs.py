@@ -140,8 +140,8 @@ def demo() -> Any:
 
 @pytest.fixture
 def slow_demo(tmp_path: Path) -> Any:
-    """The demo site answering each request after 0.15 s, logging each request to ``<tmp>/access.log``."""
-    proc, base = start_server(["-m", "archiver.cli", "serve-demo", "--delay", "0.15", "--access-log",
+    """The demo site answering each request after 0.05 s, logging each request to ``<tmp>/access.log``."""
+    proc, base = start_server(["-m", "archiver.cli", "serve-demo", "--delay", "0.05", "--access-log",
                                str(tmp_path / "access.log")])
     yield base
     stop_server(proc)
@@ -187,6 +187,7 @@ def test_three_workers_archive_every_article_of_twelve_sources_exactly_once(
     assert sum(1 for out in outputs if ": ok, run " in out) >= 2, "one worker did everything"
     assert not any("busy" in out or "failed" in out for out in outputs), outputs
     assert all(job["attempts"] == 1 for job in site.jobs())
+    assert "retried" not in outputs
     assert_exactly_once(tmp_path, site.sources)
     assert_one_run_at_a_time(site.runs_of_each_lock())
 
@@ -341,22 +342,32 @@ def test_the_engine_needs_a_database_state(tmp_path: Path) -> None:
 def test_the_database_restarting_mid_run_loses_and_duplicates_nothing(
         tmp_path: Path, pg_server: PostgresServer, slow_demo: str) -> None:
     """The server restarts while both workers are crawling (every session ends: the queue's connections and
-    the crawls' locks and index connections)."""
-    site = Deployment(tmp_path, pg_server.new_database(), slow_demo, 2)
-    workers = [site.start_worker() for _ in range(2)]
+    the crawls' locks and index connections); then it stops for a while, and a job queued once it is back is
+    run by the same workers."""
+    site = Deployment(tmp_path, pg_server.new_database(), slow_demo, 3)
+    # a restart may take longer than the tests' two seconds of silence: a worker is only gone after 15
+    workers = [site.start_worker("--stalled-after", "15") for _ in range(2)]
     try:
-        site.enqueue("--all")
+        site.enqueue("g01", "g02")
         assert wait_for(lambda: [j["status"] for j in site.jobs()] == ["doing", "doing"]
                         and requests_served(tmp_path) >= 12, timeout=60), site.jobs()
         pg_server.restart()
         assert wait_for(lambda: site.all_succeeded(2), timeout=120), (site.jobs(), [site.output(w) for w in workers])
+        # the server away for longer than a heartbeat: the idle workers notice, and wait for it
+        pg_server.stop_server()
+        assert wait_for(lambda: any("lost the queue's database" in site.output(w) for w in workers), timeout=30)
+        pg_server.start_server()
+        site.enqueue("g03")
+        assert wait_for(lambda: site.all_succeeded(3), timeout=120), (site.jobs(), [site.output(w) for w in workers])
+        assert all(w.poll() is None for w in workers)
     finally:
         site.stop_workers()
-    # the crawls rode out the restart (their state calls are repeated on a new connection) and so did the
-    # workers (the queue's pool reconnects): each source ran once, and each job ended once, recorded
+    # the crawls rode out the restart (their state calls are repeated on a new connection), and the workers
+    # started again once the server answered: each source ran once, and each job's end was recorded once
     assert [w.returncode for w in workers] == [0, 0]
     outputs = "".join(site.output(w) for w in workers)
     assert sorted(line.split(": ok, run ")[0].split()[-1] for line in outputs.splitlines() if ": ok, run " in line) \
         == site.sources, outputs[-3000:]
     assert all(job["attempts"] == 1 for job in site.jobs())
+    assert "retried" not in outputs
     assert_exactly_once(tmp_path, site.sources)

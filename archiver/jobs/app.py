@@ -42,11 +42,13 @@ def ensure_queue_schema(url: str, app: App) -> bool:
         return True
 
 
-def build_app(url: str, retry: RetryPolicy | None = None, schedules: dict[str, str] | None = None) -> App:
+def build_app(url: str, retry: RetryPolicy | None = None, schedules: dict[str, str] | None = None, *,
+              pool_timeout: float = 30.0) -> App:
     """The app on the database ``url``, its crawl task registered, with one periodic entry per scheduled source
-    (``schedules``: source name -> cron expression)."""
+    (``schedules``: source name -> cron expression). ``pool_timeout``: how long a query waits for a connection
+    (while the server is away, every query waits this long before failing)."""
     retry = retry or RetryPolicy()
-    app = App(connector=PsycopgConnector(conninfo=url))
+    app = App(connector=PsycopgConnector(conninfo=url, timeout=pool_timeout))
     task = app.task(name=TASK_NAME, queue=QUEUE, pass_context=True,
                     retry=RetryStrategy(max_attempts=retry.max_attempts, wait=retry.wait_seconds,
                                         retry_exceptions={SourceBusy, CrawlInterrupted}))(crawl_source)

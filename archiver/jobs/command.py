@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import signal
 import socket
 import sys
 from pathlib import Path
@@ -178,7 +180,7 @@ def run_worker(args: argparse.Namespace) -> int:
     def say(line: str) -> None:
         print(f"worker {name}: {line}", flush=True)
 
-    app = build_app(url, retry, schedules)
+    app = build_app(url, retry, schedules, pool_timeout=max(5.0, 2 * heartbeat))
     ensure_queue_schema(url, app)
     setup = CrawlSetup(state_url=url, crawl_args=crawl_args, log_dir=log_dir, say=say)
     say(f"up: concurrency {args.concurrency}, {len(schedules)} scheduled sources, crawl logs in {log_dir}")
@@ -194,19 +196,59 @@ def run_worker(args: argparse.Namespace) -> int:
 
 async def _work(app: Any, setup: Any, *, name: str, concurrency: int, heartbeat: float, stalled: float,
                 poll: float, wait: bool) -> None:
-    from archiver.jobs.app import QUEUE
+    """Run Procrastinate's worker until SIGINT/SIGTERM. Procrastinate stops a worker whose side tasks fail (its
+    heartbeat or its listener lost the database); such a worker has finished its running jobs, and is started
+    again as soon as the database answers, for up to ``ARCHIVER_STATE_RECONNECT_SECONDS``: after that, the
+    error is raised (the command fails loudly)."""
+    from procrastinate.worker import Worker
 
+    from archiver.jobs.app import QUEUE
+    from archiver.state.pg.connection import reconnect_seconds
+
+    stopping = asyncio.Event()
+    current: list[Worker] = []
+
+    def stop() -> None:
+        stopping.set()
+        for worker in current:
+            worker.stop()
+
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop)
     async with app.open_async():
-        rescuer = asyncio.create_task(_retry_stalled(app, setup, every=heartbeat, stalled=stalled))
+        rescuer = asyncio.create_task(_retry_stalled(app, setup, every=heartbeat, stalled=stalled,
+                                                     own=lambda: current[0].worker_id if current else None))
         try:
-            await app.run_worker_async(queues=[QUEUE], name=name, concurrency=concurrency, wait=wait,
-                                       additional_context={"crawl": setup}, update_heartbeat_interval=heartbeat,
-                                       stalled_worker_timeout=stalled, fetch_job_polling_interval=poll)
+            down_since: float | None = None
+            while not stopping.is_set():
+                worker = Worker(app, queues=[QUEUE], name=name, concurrency=concurrency, wait=wait,
+                                additional_context={"crawl": setup}, update_heartbeat_interval=heartbeat,
+                                stalled_worker_timeout=stalled, fetch_job_polling_interval=poll,
+                                install_signal_handlers=False)
+                current[:] = [worker]
+                try:
+                    await worker.run()
+                    if stopping.is_set() or not wait:
+                        return
+                    problem = "a side task failed"
+                except Exception as exc:  # its heartbeat or its first query found no database
+                    problem = f"{type(exc).__name__}: {str(exc).strip() or 'database error'}"
+                if worker.worker_id is not None or down_since is None:  # it had the database: a new outage
+                    down_since = loop.time()
+                    setup.say(f"lost the queue's database ({problem}); its running jobs are finished, starting "
+                              "again when it answers")
+                elif loop.time() - down_since > reconnect_seconds():
+                    raise RuntimeError(f"the queue's database did not answer for {reconnect_seconds():g} s "
+                                       f"({problem})")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stopping.wait(), timeout=min(heartbeat, 2.0))
         finally:
             rescuer.cancel()
 
 
-async def _retry_stalled(app: Any, setup: Any, *, every: float, stalled: float) -> None:
+async def _retry_stalled(app: Any, setup: Any, *, every: float, stalled: float,
+                         own: Any = lambda: None) -> None:
     """Put back on the queue the running jobs of workers whose heartbeat is older than ``stalled`` seconds
     (Procrastinate's stalled-job query): this frees their job locks, and the next free worker runs them."""
     from archiver.jobs.app import TASK_NAME
@@ -216,6 +258,8 @@ async def _retry_stalled(app: Any, setup: Any, *, every: float, stalled: float) 
         try:
             jobs = await app.job_manager.get_stalled_jobs(task_name=TASK_NAME, seconds_since_heartbeat=stalled)
             for job in jobs:
+                if job.worker_id is not None and job.worker_id == own():
+                    continue  # this worker is alive: its jobs are not stalled, whatever its heartbeat says
                 try:
                     await app.job_manager.retry_job(job)
                 except Exception:  # another worker retried it first  # noqa: BLE001,S112
