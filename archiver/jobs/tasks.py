@@ -10,16 +10,16 @@ advisory lock, archives, indexes, writes and records its run report. Its exit co
   policy);
 - anything else: the job failed (``CrawlFailed``), its message naming the run report and the crawl's log.
 
-The child asks the kernel for SIGTERM when the worker dies (``PR_SET_PDEATHSIG``): a worker killed outright does
-not leave an orphan crawl holding the source; the crawl stops as on Ctrl-C, keeping what it archived, and
-releases its lock. The job itself is retried by another worker once the dead one's heartbeat is stale.
+The crawl runs on a leash (``archiver.jobs.leash``): a worker killed outright does not leave an orphan crawl
+holding the source; the crawl is told once to stop, stops as on Ctrl-C, keeping what it archived, and releases
+its lock. The job itself is retried by another worker once the dead one's heartbeat is stale.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
+import os
 import re
 import signal
 import sys
@@ -33,7 +33,6 @@ from procrastinate import JobContext
 
 EXIT_OK, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 3, 4
 RUN_LINE = re.compile(r"^run (?P<run_id>\S+): exit (?P<code>\d+); report (?P<report>.+)$")
-PR_SET_PDEATHSIG = 1
 
 
 class SourceBusy(Exception):
@@ -60,14 +59,10 @@ class CrawlSetup:
     say: Callable[[str], None] = print
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: SIGTERM when the worker (its parent) dies, however it dies (Linux)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
-
-
 def crawl_argv(setup: CrawlSetup, source: str) -> list[str]:
-    return [sys.executable, "-m", "archiver.cli", "crawl", source, "--parallel", "1", "--state", setup.state_url,
+    """``archiver crawl SOURCE`` on its leash (stopped once if this worker dies)."""
+    return [sys.executable, "-m", "archiver.jobs.leash", str(os.getpid()), "--",
+            sys.executable, "-m", "archiver.cli", "crawl", source, "--parallel", "1", "--state", setup.state_url,
             *setup.crawl_args]
 
 
@@ -93,8 +88,7 @@ async def crawl_source(context: JobContext, source: str, timestamp: int | None =
     started = time.monotonic()
     with log.open("w", encoding="utf-8") as out:
         child = await asyncio.create_subprocess_exec(*crawl_argv(setup, source), stdin=asyncio.subprocess.DEVNULL,
-                                                     stdout=out, stderr=asyncio.subprocess.STDOUT,
-                                                     preexec_fn=_die_with_parent)
+                                                     stdout=out, stderr=asyncio.subprocess.STDOUT)
         try:
             code = await child.wait()
         except asyncio.CancelledError:  # the worker gave up waiting at shutdown: stop the crawl as Ctrl-C does
