@@ -372,3 +372,28 @@ def test_the_database_restarting_mid_run_loses_and_duplicates_nothing(
     assert all(job["attempts"] == 1 for job in site.jobs())
     assert "retried" not in outputs
     assert_exactly_once(tmp_path, site.sources)
+
+
+def test_a_worker_whose_database_stays_away_fails_loudly(tmp_path: Path, pg_server: PostgresServer) -> None:
+    site = Deployment(tmp_path, pg_server.new_database(), "http://127.0.0.1:9", 1)  # no job: no site needed
+    site.env["ARCHIVER_STATE_RECONNECT_SECONDS"] = "3"
+    worker = site.start_worker()
+    try:
+        assert wait_for(lambda: ": up: " in site.output(worker) and site.jobs() == [], timeout=30)
+        pg_server.stop_server()
+        try:
+            assert worker.wait(timeout=60) == 1
+        finally:
+            pg_server.start_server()
+    finally:
+        site.stop_workers()
+    out = site.output(worker)
+    assert "lost the queue's database" in out
+    assert "stopped on an error: RuntimeError: the queue's database did not answer for 3 s" in out
+    # and a worker or an enqueue that finds no database at all says so, exit 1
+    site.url = site.url.replace(f"port={pg_server.port}", "port=1")
+    enqueue = site.archiver("enqueue", "--all", "--state", site.url)
+    assert enqueue.returncode == 1 and "the queue's database failed: OperationalError" in enqueue.stderr
+    late = site.start_worker()
+    assert late.wait(timeout=60) == 1
+    assert "cannot reach the queue's database: OperationalError" in site.output(late)

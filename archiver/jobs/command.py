@@ -102,7 +102,12 @@ def run_enqueue(args: argparse.Namespace) -> int:
     else:
         print("archiver enqueue: name sources, or use --all or --kind", file=sys.stderr)
         return EXIT_USAGE
-    return asyncio.run(_enqueue(url, names))
+    try:
+        return asyncio.run(_enqueue(url, names))
+    except Exception as exc:  # the database does not answer: nothing was queued past the last line printed
+        print(f"archiver enqueue: the queue's database failed: {type(exc).__name__}: {str(exc).strip()}",
+              file=sys.stderr)
+        return EXIT_FAILED
 
 
 async def _enqueue(url: str, names: list[str]) -> int:
@@ -181,7 +186,11 @@ def run_worker(args: argparse.Namespace) -> int:
         print(f"worker {name}: {line}", flush=True)
 
     app = build_app(url, retry, schedules, pool_timeout=max(5.0, 2 * heartbeat))
-    ensure_queue_schema(url, app)
+    try:
+        ensure_queue_schema(url, app)
+    except Exception as exc:  # psycopg's errors: no server, no such database, no right to create tables
+        say(f"cannot reach the queue's database: {type(exc).__name__}: {str(exc).strip()}")
+        return EXIT_FAILED
     setup = CrawlSetup(state_url=url, crawl_args=crawl_args, log_dir=log_dir, say=say)
     say(f"up: concurrency {args.concurrency}, {len(schedules)} scheduled sources, crawl logs in {log_dir}")
     try:
