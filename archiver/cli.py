@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from archiver.jobs.command import add_enqueue_arguments, add_worker_arguments
 from archiver.paths import sources_dir
 from archiver.sources import KINDS, SourceError, load_registry
 from archiver.state.location import StateURLError, state_argument, state_location, state_overrides
@@ -133,6 +134,18 @@ def cmd_captures(args: argparse.Namespace) -> int:
     return run_captures(args)
 
 
+def cmd_enqueue(args: argparse.Namespace) -> int:
+    from archiver.jobs.command import run_enqueue
+
+    return run_enqueue(args)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from archiver.jobs.command import run_worker
+
+    return run_worker(args)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from archiver.demo.run import run_demo
 
@@ -173,6 +186,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fetch SOURCE from another address (a mirror, a local copy)")
     p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
     p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("enqueue", help="queue one crawl job per source for the workers (needs a postgresql:// state)")
+    add_enqueue_arguments(p, KINDS)
+    p.set_defaults(func=cmd_enqueue)
+
+    p = sub.add_parser("worker", help="run queued crawl jobs and the schedules, one source crawl per job")
+    add_worker_arguments(p)
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("fetch", help="archive exactly these URLs now (one-off: no discovery)")
     p.add_argument("urls", nargs="*", metavar="URL", help="article URLs to fetch")

@@ -1,0 +1,132 @@
+"""Job engine bench: how source runs per minute grow with the number of ``archiver worker`` processes.
+
+Why: the engine's unit is one source run in a child process, so its throughput on many small sources is bound by
+each run's fixed cost (a Python process, Scrapy's start, the state's locks and lookups) and by how many run at
+once. What it does, for each worker count of ``--workers`` (default ``1,2,4``):
+
+1. a fresh database on a throwaway PostgreSQL server (``tests/pg.py``: Debian's ``postgresql`` in a temporary
+   folder) and a fresh archive;
+2. a registry of ``--sources`` generated sources (default 8), each the demo embassy site under a host of its own,
+   all served by one ``archiver serve-demo`` on 127.0.0.1;
+3. ``archiver enqueue --all``, then that many ``archiver worker --until-empty`` (concurrency 1 each), timed
+   from their start to the last one's exit;
+4. the database's committed transactions during the run (``pg_stat_database.xact_commit``, which counts every
+   statement sent outside a transaction as one): every client's round trips that wrote or read, the queue's
+   polling included, divided by the pages archived.
+
+It prints one line per worker count and writes them as JSON (``--out``, default ``bench/results/workers.json``).
+A measurement, not a test; on a shared machine the numbers move with the load (``load`` column: the 1-minute
+load average at the end of each run).
+
+Usage: ``python bench/workers.py [--sources N] [--workers 1,2,4] [--out FILE]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from archiver.archive.manifest import read_manifest  # noqa: E402
+from tests.pg import PostgresServer, find_bindir  # noqa: E402
+
+ENTRY = """
+[[source]]
+name = "{name}"
+host = "{name}.usembassy.gov"
+country = "LA"
+site_name = "U.S. Embassy in Laos"
+languages = ["en", "lo"]
+mirrors = ["la.usembassy.gov"]
+"""
+QUICK = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "ARCHIVER_EXTRACT_PROCESSES=0",
+         "-s", "ARCHIVER_CAPTURE=False"]
+
+
+def commits(url: str) -> int:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        return conn.execute("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+                            ).fetchone()[0]
+
+
+def run(server: PostgresServer, base: str, sources: int, workers: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="bench-workers-") as tmp_name:
+        tmp = Path(tmp_name)
+        names = [f"g{i:03}" for i in range(1, sources + 1)]
+        (tmp / "data" / "sources").mkdir(parents=True)
+        (tmp / "data" / "sources" / "generated.toml").write_text(
+            '[defaults]\nkind = "embassy"\nfamily = "usembassy"\nlanguage = "en"\n'
+            + "".join(ENTRY.format(name=name) for name in names), "utf-8")
+        env = {**os.environ, "ARCHIVER_DATA_DIR": str(tmp / "data")}
+        url = server.new_database()
+        cli = [sys.executable, "-m", "archiver.cli"]
+        subprocess.run([*cli, "enqueue", "--all", "--state", url], cwd=REPO, env=env, check=True,
+                       capture_output=True)
+        time.sleep(1)  # let the statistics of the enqueue settle before the first reading
+        before = commits(url)
+        crawl = ["--archive", str(tmp / "archive"), "--runs", str(tmp / "runs"), *QUICK]
+        for name in names:
+            crawl += ["--base-url", f"{name}={base}"]
+        started = time.monotonic()
+        procs = [subprocess.Popen([*cli, "worker", "--state", url, "--until-empty", "--poll", "0.5", *crawl],
+                                  cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 for _ in range(workers)]
+        codes = [proc.wait() for proc in procs]
+        elapsed = time.monotonic() - started
+        time.sleep(1)  # PostgreSQL publishes a backend's counters at most every second
+        after = commits(url)
+        with psycopg.connect(url) as conn:
+            done = conn.execute("SELECT count(*) FROM procrastinate_jobs WHERE status = 'succeeded'").fetchone()[0]
+        pages = sum(entry["records"] for entry in read_manifest(tmp / "archive"))
+        return {"workers": workers, "sources": sources, "succeeded": done, "exit_codes": codes,
+                "seconds": round(elapsed, 1), "sources_per_min": round(done / elapsed * 60, 1),
+                "pages": pages, "pages_per_s": round(pages / elapsed, 1),
+                "commits_per_page": round((after - before) / max(pages, 1), 2),
+                "load": round(os.getloadavg()[0], 2)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sources", type=int, default=8)
+    parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--out", default=str(REPO / "bench" / "results" / "workers.json"))
+    args = parser.parse_args()
+    bindir = find_bindir()
+    if bindir is None:
+        print("PostgreSQL is not installed (initdb, pg_ctl)", file=sys.stderr)
+        return 2
+    server = PostgresServer(bindir).start()
+    demo = subprocess.Popen([sys.executable, "-m", "archiver.cli", "serve-demo"], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    try:
+        base = demo.stdout.readline().strip() if demo.stdout else ""
+        results = []
+        print(f"{'workers':>7} {'sources':>7} {'ok':>3} {'seconds':>8} {'src/min':>8} {'pages/s':>8} "
+              f"{'commits/page':>12} {'load':>5}")
+        for count in (int(n) for n in args.workers.split(",")):
+            row = run(server, base, args.sources, count)
+            results.append(row)
+            print(f"{row['workers']:>7} {row['sources']:>7} {row['succeeded']:>3} {row['seconds']:>8} "
+                  f"{row['sources_per_min']:>8} {row['pages_per_s']:>8} {row['commits_per_page']:>12} "
+                  f"{row['load']:>5}", flush=True)
+        Path(args.out).write_text(json.dumps({"cores": os.cpu_count(), "runs": results}, indent=2) + "\n", "utf-8")
+    finally:
+        demo.terminate()
+        demo.wait()
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
