@@ -11,6 +11,7 @@ next run publishes what the first left in its spool.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -218,13 +219,14 @@ def test_a_crawl_writes_parts_captures_and_manifest_objects_and_archives_nothing
 
 
 class CuttableProxy:
-    """A TCP proxy to the S3 server that can stop accepting connections (a server gone away, as the crawl
-    sees it: connection refused) and accept them again on the same port."""
+    """A TCP proxy to the S3 server that can be cut (a server gone away, as the crawl sees it: its open
+    connections reset, new ones refused) and opened again on the same port."""
 
     def __init__(self, target_port: int) -> None:
         self.target_port = target_port
         self.port = _free_port()
         self.listener: socket.socket | None = None
+        self.connections: list[socket.socket] = []
         self.open()
 
     def open(self) -> None:
@@ -239,6 +241,10 @@ class CuttableProxy:
         assert self.listener is not None
         self.listener.close()
         self.listener = None
+        for conn in self.connections:  # the client's kept-alive connections go too
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        self.connections = []
 
     def _accept(self, listener: socket.socket) -> None:
         while True:
@@ -250,6 +256,7 @@ class CuttableProxy:
                 conn.close()
                 return
             upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            self.connections += [conn, upstream]
             for a, b in ((conn, upstream), (upstream, conn)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
@@ -260,11 +267,9 @@ class CuttableProxy:
         except OSError:
             pass
         finally:
-            for s in (a, b):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+            for end in (a, b):
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
 
 
 def test_an_upload_refused_mid_run_fails_the_source_and_the_next_run_publishes_the_spool(
@@ -296,6 +301,8 @@ def test_an_upload_refused_mid_run_fails_the_source_and_the_next_run_publishes_t
         failures = [f for f in first["storage_errors"] if f.get("store") != "captures"]
         assert failures and {f["stage"] for f in failures} == {"upload"}
         assert all("Could not connect" in f["error"] for f in failures), failures
+        warc_failures = [f for f in first["storage_errors"] if f.get("store") == "captures"]
+        assert warc_failures and {f["stage"] for f in warc_failures} == {"upload"}
         published, records = bucket_archive(s3_endpoint, bucket, "shared")
         assert row(first)["archived"] == len(records) < TOTAL
         spooled = sorted(p.relative_to(next((tmp_path / "state").glob("s3-spool/*/*/archive"))).as_posix()
@@ -312,6 +319,12 @@ def test_an_upload_refused_mid_run_fails_the_source_and_the_next_run_publishes_t
         assert sorted(r["url"] for r in records) == sorted(demo_urls(base))
         assert row(second)["archived"] + sum(e["records"] for e in uploaded) + row(first)["archived"] == TOTAL
         assert not list((tmp_path / "state").glob("s3-spool/*/*/archive/source=la/date=*/*.jsonl.gz"))
+        # the WARCs the cut kept from the bucket went up too: every record's capture is there, listed
+        assert not list((tmp_path / "state").glob("s3-spool/*/*/archive-captures/source=la/date=*/*.warc.gz"))
+        captures = objects(s3, bucket, "shared/captures/")
+        listed = {json.loads(v)["path"] for k, v in captures.items() if k.startswith("shared/captures/manifest/")}
+        assert {r["capture"]["warc"] for r in records} <= listed
+        assert {f"shared/captures/{path}" for path in listed} == {k for k in captures if k.endswith(".warc.gz")}
     finally:
         proxy.cut() if proxy.listener is not None else None
         stop_server(slow)
