@@ -332,3 +332,45 @@ def test_an_upload_refused_mid_run_fails_the_source_and_the_next_run_publishes_t
 
 def demo_urls(base: str) -> list[str]:
     return [base + a["path"] for a in EXPECTED["articles"]]
+
+
+def store(endpoint: str, bucket: str, prefix: str) -> Any:
+    from archiver.archive.objectstore import ArchiveURL, ObjectStore
+
+    return ObjectStore(ArchiveURL(bucket, prefix), endpoint_url=endpoint, region=KEYS["AWS_REGION_NAME"],
+                       access_key=KEYS["AWS_ACCESS_KEY_ID"], secret_key=KEYS["AWS_SECRET_ACCESS_KEY"], attempts=1)
+
+
+def test_an_object_is_never_overwritten_and_a_damaged_one_is_caught(tmp_path: Path, s3_endpoint: str,
+                                                                     bucket: str) -> None:
+    from archiver.archive.objectstore import UploadFailed
+
+    s3 = client(s3_endpoint)
+    objects_store = store(s3_endpoint, bucket, "p")
+    part = tmp_path / "part.jsonl.gz"
+    part.write_bytes(gzip.compress(b'{"a": 1}\n'))
+    digest = hashlib.sha256(part.read_bytes()).hexdigest()
+    size = part.stat().st_size
+    # another object already holds the name: the upload is refused, and the object keeps its bytes
+    s3.put_object(Bucket=bucket, Key="p/source=la/date=2026-01-01/x.jsonl.gz", Body=b"someone else's bytes")
+    with pytest.raises(UploadFailed, match="already exists with other content"):
+        objects_store.put_file(part, "source=la/date=2026-01-01/x.jsonl.gz", digest, size)
+    held = s3.get_object(Bucket=bucket, Key="p/source=la/date=2026-01-01/x.jsonl.gz")["Body"].read()
+    assert held == b"someone else's bytes"
+    # the same part uploaded again (a run that ended before listing it) is taken as the upload
+    key = objects_store.put_file(part, "source=la/date=2026-01-01/y.jsonl.gz", digest, size)
+    assert objects_store.put_file(part, "source=la/date=2026-01-01/y.jsonl.gz", digest, size) == key
+    assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == part.read_bytes()
+    # bytes that differ from the part's are caught by the verification (read back: moto keeps no checksum)
+    damaged = bytearray(part.read_bytes())
+    damaged[12] ^= 0xFF
+    s3.put_object(Bucket=bucket, Key=key, Body=bytes(damaged))
+    with pytest.raises(UploadFailed, match="SHA-256 differs"):
+        objects_store.verify(key, digest, size)
+    # manifest objects never take each other's names, and their union lists a part once
+    entry = {"path": "source=la/date=2026-01-01/y.jsonl.gz", "records": 1, "bytes": size, "sha256": digest,
+             "source": "la", "run_id": "r1"}
+    first = objects_store.put_manifest(entry, "r1")
+    second = objects_store.put_manifest(entry, "r1")
+    assert first != second and re.fullmatch(r"p/manifest/r1-[0-9A-Za-z_.]+-\d{4}\.json", first)
+    assert objects_store.manifest() == [entry]

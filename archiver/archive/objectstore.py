@@ -124,6 +124,10 @@ def file_sha256(path: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
+# Manifest objects never change once written: each is read once per process, whichever crawl asks (``archiver
+# crawl --all`` prepares every source's crawl against the same bucket).
+_manifests: dict[tuple[str, str, str], dict[str, Any] | None] = {}
+_manifests_lock = threading.Lock()
 _numbers = itertools.count(1)
 _numbers_lock = threading.Lock()
 
@@ -150,8 +154,7 @@ class ObjectStore:
             # botocore's own retries (with backoff) for throttling, 5xx and broken connections
             config=Config(retries={"max_attempts": max(1, attempts), "mode": "standard"},
                           connect_timeout=5, read_timeout=60))
-        self._manifests: dict[str, dict[str, Any] | None] = {}  # manifest objects never change: read once
-        self._lock = threading.Lock()
+        self.endpoint_url = endpoint_url or ""
 
     @classmethod
     def from_settings(cls, settings: Any, url: ArchiveURL) -> ObjectStore:
@@ -230,13 +233,14 @@ class ObjectStore:
         ended between writing its manifest object and removing its spooled copy, is one part), in key order."""
         lines: list[dict[str, Any]] = []
         for key in sorted(self.keys(folder)):
-            with self._lock:
-                known = key in self._manifests
-                line = self._manifests.get(key)
+            cached = (self.endpoint_url, self.url.bucket, key)
+            with _manifests_lock:
+                known = cached in _manifests
+                line = _manifests.get(cached)
             if not known:
                 line = self._read_manifest_object(key)
-                with self._lock:
-                    self._manifests[key] = line
+                with _manifests_lock:
+                    _manifests[cached] = line
             if line is not None:
                 lines.append(line)
         seen: set[str] = set()
