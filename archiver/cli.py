@@ -203,7 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "registered domain)")
     p.add_argument("--refetch", action="store_true",
                    help="fetch URLs the archive already holds too; a changed page is archived as a new revision")
-    p.add_argument("--archive", help="archive folder (default: data/archive)")
+    p.add_argument("--archive", help="archive folder (default: data/archive), or an s3://bucket/prefix URL "
+                   "(default: $ARCHIVER_ARCHIVE_URL)")
     p.add_argument("--state", help="state: a folder (index and locks; default: data/state) or a postgresql:// "
                    "URL shared by several machines (default: $ARCHIVER_STATE_URL)")
     p.add_argument("--runs", help="run reports folder (default: data/runs)")

@@ -374,3 +374,40 @@ def test_an_object_is_never_overwritten_and_a_damaged_one_is_caught(tmp_path: Pa
     second = objects_store.put_manifest(entry, "r1")
     assert first != second and re.fullmatch(r"p/manifest/r1-[0-9A-Za-z_.]+-\d{4}\.json", first)
     assert objects_store.manifest() == [entry]
+
+
+def test_a_killed_run_leaves_its_spool_to_the_next_run_and_nothing_is_lost_or_doubled(
+        tmp_path: Path, s3_endpoint: str, bucket: str) -> None:
+    slow, base = start_server(["-m", "archiver.cli", "serve-demo", "--delay", "0.25"])
+    url = f"s3://{bucket}/killed"
+    s3 = client(s3_endpoint)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "archiver.cli", "crawl", "la", "--state", str(tmp_path / "state"), "--runs",
+             str(tmp_path / "runs"), "--base-url", f"la={base}", *FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+             *aws_settings(s3_endpoint)],
+            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "ARCHIVER_ARCHIVE_URL": url})
+        deadline = time.monotonic() + 60
+        while not s3.list_objects_v2(Bucket=bucket, Prefix="killed/manifest/").get("KeyCount"):
+            assert proc.poll() is None and time.monotonic() < deadline, "no part was published"
+            time.sleep(0.02)
+        proc.kill()
+        proc.wait(timeout=30)
+        # (a kill between a part's upload and its manifest object leaves an object no manifest lists yet)
+        listed_before = [json.loads(v) for k, v in objects(s3, bucket, "killed/manifest/").items()]
+        assert 0 < sum(e["records"] for e in listed_before) < TOTAL
+        spool = tmp_path / "state" / "s3-spool"
+        left = [p for p in spool.rglob("*") if p.is_file() and ".part" in p.name]
+        assert left, "the killed run left files being written in its spool"
+
+        second = crawl(tmp_path, base, url, s3_endpoint)
+        assert second["outcomes"] == {"la": "ok"}, second["_log"][-2000:]
+        entries, records = bucket_archive(s3_endpoint, bucket, "killed")
+        assert sorted(r["url"] for r in records) == sorted(demo_urls(base)), "every article once"
+        assert not [p for p in spool.rglob("*") if p.is_file() and p.name.endswith((".gz", ".part"))]
+        captures = objects(s3, bucket, "killed/captures/")
+        listed = {json.loads(v)["path"] for k, v in captures.items() if k.startswith("killed/captures/manifest/")}
+        assert {r["capture"]["warc"] for r in records} <= listed
+        assert {f"killed/captures/{path}" for path in listed} == {k for k in captures if k.endswith(".warc.gz")}
+    finally:
+        stop_server(slow)
