@@ -412,3 +412,23 @@ def test_a_killed_run_leaves_its_spool_to_the_next_run_and_nothing_is_lost_or_do
         assert {f"killed/captures/{path}" for path in listed} == {k for k in captures if k.endswith(".warc.gz")}
     finally:
         stop_server(slow)
+
+
+def test_archiver_manifest_lists_a_local_archive_without_its_withdrawn_parts(tmp_path: Path) -> None:
+    from archiver.archive.manifest import ManifestEntry, append_manifest, append_manifest_line
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    kept, gone = (ManifestEntry(path=f"source=la/date=2026-01-0{n}/r-0001.jsonl.gz", records=n, bytes=100 * n,
+                                sha256=str(n) * 64, run_id="r", spider="embassy", source="la",
+                                started_at="2026-01-01T00:00:00+00:00", finished_at="2026-01-01T00:00:01+00:00")
+                  for n in (1, 2))
+    append_manifest(archive, kept)
+    append_manifest(archive, gone)
+    append_manifest_line(archive, {"event": "withdrawn", "path": gone.path, "reason": "missing"})
+    shown = subprocess.run([sys.executable, "-m", "archiver.cli", "manifest", "--archive", str(archive), "--json"],
+                           cwd=REPO, capture_output=True, text=True, timeout=60, env={**os.environ,
+                                                                                   "ARCHIVER_ARCHIVE_URL": ""})
+    assert shown.returncode == 0, shown.stderr
+    assert [json.loads(line)["path"] for line in shown.stdout.splitlines()] == [kept.path]
+    assert shown.stderr.strip() == f"1 part, 1 records in {archive}"

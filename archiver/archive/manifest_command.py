@@ -70,6 +70,6 @@ def run_manifest(args: argparse.Namespace) -> int:
             print(f"{entry.get('records', ''):>8} {entry.get('bytes', ''):>10} {str(entry.get('sha256', ''))[:12]:<12} "
                   f"{entry.get('path')}")
     records = sum(e.get("records", 0) for e in entries if isinstance(e.get("records"), int))
-    print(f"{len(entries)} {'capture files' if args.captures else 'parts'}, {records} records in {where}",
-          file=sys.stderr)
+    noun = "capture file" if args.captures else "part"
+    print(f"{len(entries)} {noun}{'' if len(entries) == 1 else 's'}, {records} records in {where}", file=sys.stderr)
     return EXIT_OK
