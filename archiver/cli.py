@@ -86,9 +86,22 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         if value:
             overrides[name] = str(Path(value).resolve())
     overrides.update(state_overrides(args.state))
-    state_location(project_settings(overrides))  # a bad ARCHIVER_STATE_URL is a usage error, before anything runs
+    archive = None
+    if args.archive and args.archive.startswith("s3://"):
+        overrides["ARCHIVER_ARCHIVE_URL"] = args.archive  # parts are spooled locally, then published there
+    elif args.archive:
+        archive = Path(args.archive).resolve()
+    settings = project_settings(overrides)
+    state_location(settings)  # a bad ARCHIVER_STATE_URL is a usage error, before anything runs
+    if archive is None:
+        from archiver.archive.objectstore import ArchiveURLError, archive_url_setting
+
+        try:
+            archive_url_setting(settings)
+        except ArchiveURLError as exc:
+            print(f"archiver crawl: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     base_urls = dict(pair.split("=", 1) for pair in args.base_url or [])
-    archive = Path(args.archive).resolve() if args.archive else None
     return run_crawl(sources, since=args.since, until=args.until, limit=limit, archive=archive,
                      parallel=args.parallel, settings_overrides=overrides, base_urls=base_urls)
 
@@ -146,6 +159,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return run_worker(args)
 
 
+def cmd_manifest(args: argparse.Namespace) -> int:
+    from archiver.archive.manifest_command import run_manifest
+
+    return run_manifest(args)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from archiver.demo.run import run_demo
 
@@ -175,7 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", help="only posts published on or after YYYY-MM-DD (see the README's edge rules)")
     p.add_argument("--until", help="only posts published on or before YYYY-MM-DD (see the README's edge rules)")
     p.add_argument("--limit", help="at most N articles per source")
-    p.add_argument("--archive", help="archive folder (default: data/archive)")
+    p.add_argument("--archive", help="archive folder (default: data/archive), or an s3://bucket/prefix URL "
+                   "shared by several machines (default: $ARCHIVER_ARCHIVE_URL)")
     p.add_argument("--state", help="state: a folder (index and locks; default: data/state) or a postgresql:// "
                    "URL shared by several machines (default: $ARCHIVER_STATE_URL)")
     p.add_argument("--runs", help="run reports folder (default: data/runs)")
@@ -204,7 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "registered domain)")
     p.add_argument("--refetch", action="store_true",
                    help="fetch URLs the archive already holds too; a changed page is archived as a new revision")
-    p.add_argument("--archive", help="archive folder (default: data/archive)")
+    p.add_argument("--archive", help="archive folder (default: data/archive), or an s3://bucket/prefix URL "
+                   "(default: $ARCHIVER_ARCHIVE_URL)")
     p.add_argument("--state", help="state: a folder (index and locks; default: data/state) or a postgresql:// "
                    "URL shared by several machines (default: $ARCHIVER_STATE_URL)")
     p.add_argument("--runs", help="run reports folder (default: data/runs)")
@@ -273,6 +294,17 @@ def build_parser() -> argparse.ArgumentParser:
                    "WACZ's pages (default: the one beside the captures: D for D-captures)")
     p.add_argument("--json", action="store_true", help="list the manifest lines as JSON")
     p.set_defaults(func=cmd_captures)
+
+    p = sub.add_parser("manifest", help="list the archive's parts: the local manifest, or the union of an s3:// "
+                                        "archive's manifest objects")
+    p.add_argument("--archive", help="archive folder or s3://bucket/prefix URL (default: $ARCHIVER_ARCHIVE_URL, "
+                                     "else data/archive)")
+    p.add_argument("--source", action="append", metavar="NAME", help="only this source's parts (repeat it)")
+    p.add_argument("--captures", action="store_true", help="list the capture files (WARC) instead")
+    p.add_argument("--json", action="store_true", help="one manifest entry per line, as JSON")
+    p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
+                   help="a Scrapy setting (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...)")
+    p.set_defaults(func=cmd_manifest)
 
     p = sub.add_parser("extract", help="extract the article record from a saved HTML page and print it as JSON")
     p.add_argument("path", help="saved page (.html or .html.gz)")

@@ -86,7 +86,8 @@ def run_fetch(args: argparse.Namespace) -> int:
     if args.source:
         arguments["source"] = args.source
     if args.archive:
-        arguments["archive"] = str(Path(args.archive).resolve())
+        # an s3:// archive URL as given (the spider spools its parts and publishes them there), a folder resolved
+        arguments["archive"] = args.archive if args.archive.startswith("s3://") else str(Path(args.archive).resolve())
     process.crawl(crawler, **arguments)
     progress = Progress([crawler], 1)
     ticker = task.LoopingCall(progress.tick)

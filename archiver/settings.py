@@ -93,6 +93,12 @@ LOG_FORMATTER = "archiver.logformat.ArchiverLogFormatter"
 ARCHIVER_BATCH_ITEMS = 500
 ARCHIVER_DATA_DIR = None
 ARCHIVER_ARCHIVE_DIR = None
+# An archive on S3-compatible object storage for several machines: s3://bucket/prefix (archiver.archive.
+# objectstore), reached with Scrapy's AWS_ENDPOINT_URL, AWS_REGION_NAME, AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY. None: $ARCHIVER_ARCHIVE_URL, else the local archive folder above.
+ARCHIVER_ARCHIVE_URL = None
+# Attempts per object-storage request (botocore's standard retry mode, with backoff) before a part fails.
+ARCHIVER_S3_ATTEMPTS = 5
 # Run reports (one JSON file per run); default: <data dir>/runs.
 ARCHIVER_RUNS_DIR = None
 # Cross-run state: the archive index (SQLite) and per-source locks; default: <data dir>/state.

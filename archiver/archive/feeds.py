@@ -48,8 +48,10 @@ def archive_feeds(
     crawl_day: date,
     batch_items: int,
     index: IndexLocation | None = None,
+    remote: str | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """FEEDS entries for one run: ``archive://<root>/source=<s>/date=<day>/<run_id>-<part>.jsonl.gz``."""
+    """FEEDS entries for one run: ``archive://<root>/source=<s>/date=<day>/<run_id>-<part>.jsonl.gz``. With
+    ``remote`` (an ``s3://`` archive URL), ``root`` is the spool each part is published from."""
     feeds: dict[str, dict[str, Any]] = {}
     for source in sources:
         uri = archive_uri(partition_dir(root, source, crawl_day) / f"{run_id}-%(batch_id)04d.jsonl.gz")
@@ -69,6 +71,7 @@ def archive_feeds(
             "archiver_run_id": run_id,
             "archiver_spider": spider_name,
             "archiver_index": str(index) if index else None,
+            "archiver_remote": remote,
         }
     return feeds
 

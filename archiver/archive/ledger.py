@@ -33,7 +33,8 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class StorageFailure:
     """One part that did not make it: which source, which part (path under the archive root), at which stage
-    (``open``, ``write``, ``fsync``, ``check``, ``link``, ``index``, ``manifest``) and the error."""
+    (``open``, ``write``, ``fsync``, ``check``, ``link``, ``upload`` for an ``s3://`` archive, ``index``,
+    ``manifest``) and the error."""
 
     source: str
     part: str

@@ -46,8 +46,9 @@ def recoverable_lines(raw: bytes) -> list[str]:
 
 
 def salvage_source(archive_root: Path, source: str, *, index: IndexLocation | None,
-                   spider: str) -> list[dict[str, Any]]:
-    """Salvage or remove every leftover part of ``source``; returns one report entry per part."""
+                   spider: str, remote: Any = None) -> list[dict[str, Any]]:
+    """Salvage or remove every leftover part of ``source``; returns one report entry per part. With ``remote``
+    (an ``s3://`` archive's store), ``archive_root`` is its spool and a salvaged part is published there."""
     report: list[dict[str, Any]] = []
     for part in sorted(archive_root.glob(f"source={source}/date=*/.*{TEMP_SUFFIX}")):
         match = _PART.match(part.name)
@@ -73,7 +74,8 @@ def salvage_source(archive_root: Path, source: str, *, index: IndexLocation | No
             stream.write(("\n".join(records) + "\n").encode("utf-8"))
         run_id = json.loads(records[0]).get("run_id", "")
         entry = finalise_part(temp, final, root=archive_root, run_id=run_id, spider=spider, source=source,
-                              started_at=datetime.fromtimestamp(part.stat().st_mtime, UTC), index=index)
+                              started_at=datetime.fromtimestamp(part.stat().st_mtime, UTC), index=index,
+                              remote=remote)
         part.unlink()
         report.append({"part": str(part.relative_to(archive_root)), "action": "salvaged", "records": len(records),
                        "file": entry.path})

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import os
 import zlib
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,8 @@ from archiver.archive.ledger import ArchiveLedger, StorageFailure, ledger_for
 from archiver.archive.manifest import ManifestEntry, append_manifest
 from archiver.state.backend import open_index
 from archiver.state.location import IndexLocation
+
+logger = logging.getLogger(__name__)
 
 SCHEME = "archive"
 TEMP_SUFFIX = ".part"
@@ -195,13 +199,22 @@ class AtomicFileFeedStorage:
         self.captures = captures
         self.started_at = datetime.now(UTC)
         self.temp = temp_path_for(self.path)
+        # The object store the part goes to once finalised in the spool (``archiver.archive.objectstore``), or
+        # None for a local archive.
+        self.remote: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, uri: str, *, feed_options: dict[str, Any] | None = None
                      ) -> AtomicFileFeedStorage:
         from archiver.captures.writer import writer_for
 
-        return cls(uri, feed_options=feed_options, ledger=ledger_for(crawler), captures=writer_for(crawler))
+        storage = cls(uri, feed_options=feed_options, ledger=ledger_for(crawler), captures=writer_for(crawler))
+        remote = (feed_options or {}).get("archiver_remote")
+        if remote:  # the archive's s3:// URL: the part is published there once finalised in the spool
+            from archiver.archive.objectstore import store_for
+
+            storage.remote = store_for(crawler, remote)
+        return storage
 
     @property
     def root(self) -> Path:
@@ -262,6 +275,7 @@ class AtomicFileFeedStorage:
             source=self.source,
             started_at=self.started_at,
             index=index or None,  # the SQLite file's path, or the state database's URL
+            remote=self.remote,
         )
 
 
@@ -291,9 +305,13 @@ def finalise_part(
     source: str,
     started_at: datetime,
     index: IndexLocation | None,
+    remote: Any = None,
 ) -> ManifestEntry:
     """Make a written part durable, check it, put it in place without replacing anything, index its records,
     then list it. Raises ``PartFailed`` naming the stage that failed.
+
+    With ``remote`` (an ``archiver.archive.objectstore.ObjectStore``), ``final`` is in the spool and the part
+    is then published there (``publish_part``) instead of listed in the local manifest.
 
     The index is written before the manifest line so that a listed part is always an indexed one: whatever
     fails after the link leaves a complete part that is not listed, which the next run lists and indexes
@@ -333,6 +351,9 @@ def finalise_part(
         started_at=started_at.isoformat(timespec="seconds"),
         finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
+    if remote is not None:
+        publish_part(final, entry, root=root, index=index, remote=remote)
+        return entry
     if index:  # only now, with the file final and durable, may the index claim its records
         try:
             with open_index(index) as db:
@@ -344,3 +365,36 @@ def finalise_part(
     except OSError as exc:
         raise failed("manifest", exc) from exc
     return entry
+
+
+def publish_part(final: Path, entry: ManifestEntry, *, root: Path, index: IndexLocation | None, remote: Any,
+                 rows: list[dict[str, Any]] | None = None) -> None:
+    """Upload a part finalised in the spool (verified), index its records, write its manifest object, and remove
+    the spooled copy, in that order; raises ``PartFailed`` (stage ``upload``, ``index`` or ``manifest``).
+
+    Whatever fails leaves the spooled copy, which the next run publishes again (``archiver.archive.spool``):
+    the object already there with the same checksum is taken as uploaded, indexing is idempotent, and a part
+    listed by two manifest objects is listed once by their union."""
+
+    def failed(stage: str, exc: BaseException) -> PartFailed:
+        return PartFailed(part_failure(final, root, entry.source, stage, exc))
+
+    try:
+        remote.put_file(final, entry.path, entry.sha256, entry.bytes)
+    except Exception as exc:  # UploadFailed after botocore's retries, or the spooled file unreadable
+        raise failed("upload", exc) from exc
+    if index:  # only now, with the object verified, may the index claim its records
+        try:
+            with open_index(index) as db:
+                db.commit_file(entry.path, rows if rows is not None else part_records(final), sha256=entry.sha256)
+        except Exception as exc:
+            raise failed("index", exc) from exc
+    try:
+        remote.put_manifest(asdict(entry), entry.run_id)
+    except Exception as exc:
+        raise failed("manifest", exc) from exc
+    try:
+        final.unlink()
+    except OSError as exc:  # published all the same
+        logger.warning("%s: published, but its spooled copy could not be removed (the next run publishes it again, "
+                       "as the same object): %s", entry.path, exc)

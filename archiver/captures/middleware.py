@@ -74,6 +74,11 @@ class CaptureMiddleware:
             index = spider.index.location  # the SQLite file's path, or the state database's URL
         root = captures_root(settings, getattr(spider, "archive_dir", None))
         self.writer.open(root, spider.run_id, spider.started_at.date(), index)
+        url = getattr(spider, "archive_url", None)
+        if url is not None:  # an s3:// archive: ``root`` is its captures spool, published file by file
+            from archiver.archive.objectstore import store_for
+
+            self.writer.remote = store_for(self.crawler, str(url))
         logger.info("captures of run %s in %s", spider.run_id, root)
 
     async def spider_closed(self, spider: Any) -> None:

@@ -124,6 +124,9 @@ class CaptureWriter:
         self.run_id = ""
         self.day: date | None = None
         self.index: Path | None = None
+        # The s3:// archive's store (``archiver.archive.objectstore``): each finalised file is published there
+        # from the spool ``root``; None for a local archive.
+        self.remote: Any = None
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archiver-captures")
         self._finaliser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archiver-captures-finalise")
         self._sources: dict[str, _SourceFiles] = {}
@@ -351,10 +354,25 @@ class CaptureWriter:
             self._reports.failures.append(StorageFailure(source=source, part=warc.path, stage="finalise",
                                                          error=f"{type(exc).__name__}: {exc}", store="captures"))
         else:
+            if self.remote is not None and not self._publish(source, warc, entry):
+                return
             self._reports.finalised.append(entry)
         finally:
             warc.close()
             warc.index = []  # a failed file is salvaged from its bytes; the entries are not needed again
+
+    def _publish(self, source: str, warc: WarcFile, entry: dict[str, Any]) -> bool:
+        """Upload a finalised file to the ``s3://`` archive's captures (``archiver.archive.spool``); a failure
+        fails the source (stage ``upload``) and leaves the file in the spool for the next run."""
+        from archiver.archive.spool import publish_capture
+
+        try:
+            publish_capture(warc.root, entry, self.remote)
+        except Exception as exc:
+            self._reports.failures.append(StorageFailure(source=source, part=warc.path, stage="upload",
+                                                         error=f"{type(exc).__name__}: {exc}", store="captures"))
+            return False
+        return True
 
     def _sync(self, source: str) -> None:
         files = self._sources.get(source)

@@ -58,6 +58,7 @@ def run_demo(archive: Path | None = None, verbose: bool = False) -> int:
     state, runs = demo_folders(archive)
     settings.set("ARCHIVER_STATE_DIR", str(state), priority="cmdline")
     settings.set("ARCHIVER_STATE_URL", "", priority="cmdline")
+    settings.set("ARCHIVER_ARCHIVE_URL", "", priority="cmdline")  # nor a shared bucket
     settings.set("ARCHIVER_RUNS_DIR", str(runs), priority="cmdline")
     captures = archive.parent / f"{archive.name}-captures"  # every exchange of the demo, as WARC files
     settings.set("ARCHIVER_CAPTURES_DIR", str(captures), priority="cmdline")

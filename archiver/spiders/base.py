@@ -30,6 +30,7 @@ from w3lib.url import safe_url_string
 
 from archiver import outcomes
 from archiver.archive.feeds import archive_feeds
+from archiver.archive.objectstore import ArchiveURL, ArchiveURLError, archive_url_of, spool_dir
 from archiver.captures.paths import CAPTURE_META
 from archiver.challenges import detect_challenge
 from archiver.decoding import decode_html
@@ -187,6 +188,7 @@ class ArchiveSpider(scrapy.Spider):
         self.started_at = datetime.now(UTC)
         self.run_id = run_id or new_run_id(self.started_at)
         self.archive_arg = archive
+        self.archive_url: ArchiveURL | None = None  # an s3:// archive (``archiver.archive.objectstore``)
         self.salvage_report: list[dict[str, Any]] = []
         self.index: IndexReader | None = None
         # per source: when the last run that saw it whole started (``archiver.state.watermarks``)
@@ -222,11 +224,18 @@ class ArchiveSpider(scrapy.Spider):
             spider.resolve_sources(settings.get("ARCHIVER_DATA_DIR"))
         except SourceError as exc:  # a bad registry entry or name: one line on stderr, exit 1, no traceback
             raise SystemExit(f"{cls.name}: {exc}") from None
-        root = Path(
-            spider.archive_arg
-            or settings.get("ARCHIVER_ARCHIVE_DIR")
-            or default_archive_dir(settings.get("ARCHIVER_DATA_DIR"))
-        ).resolve()
+        try:
+            spider.archive_url = archive_url_of(spider.archive_arg, settings)
+        except ArchiveURLError as exc:
+            raise SystemExit(f"{cls.name}: {exc}") from None
+        if spider.archive_url is not None:  # parts are finalised in a local spool, then published to the bucket
+            root = spool_dir(state_location(settings).folder, spider.archive_url).resolve()
+        else:
+            root = Path(
+                spider.archive_arg
+                or settings.get("ARCHIVER_ARCHIVE_DIR")
+                or default_archive_dir(settings.get("ARCHIVER_DATA_DIR"))
+            ).resolve()
         spider.archive_dir = root
         index_file = None
         if settings.getbool("ARCHIVER_INCREMENTAL", True):
@@ -243,6 +252,7 @@ class ArchiveSpider(scrapy.Spider):
             crawl_day=spider.started_at.date(),
             batch_items=settings.getint("ARCHIVER_BATCH_ITEMS"),
             index=index_file,
+            remote=str(spider.archive_url) if spider.archive_url is not None else None,
         )
         feeds.update(settings.getdict("FEEDS"))
         # At the priority of the FEEDS it extends: a user's -o/-O (cmdline priority) must not hide the archive.
@@ -269,7 +279,7 @@ class ArchiveSpider(scrapy.Spider):
             f", since {self.since}" if self.since else "",
             f", until {self.until}" if self.until else "",
             f", at most {self.limit} articles each" if self.limit else "",
-            self.archive_dir,
+            f"{self.archive_url} (spooled in {self.archive_dir})" if self.archive_url else self.archive_dir,
         )
         self._wake = asyncio.Event()
         if self.index is not None and self.settings.getbool("ARCHIVER_WP_REST_INCREMENTAL", True):

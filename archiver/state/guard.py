@@ -30,7 +30,9 @@ from scrapy import signals
 
 from archiver import outcomes
 from archiver.archive.ledger import ledger_for
+from archiver.archive.objectstore import ObjectStore, store_for
 from archiver.archive.salvage import reconcile_source, salvage_source
+from archiver.archive.spool import catch_up_remote, push_spooled, push_spooled_captures
 from archiver.captures.paths import captures_root
 from archiver.captures.salvage import reconcile_captures, salvage_captures
 from archiver.state.backend import SourceLockLike, source_lock
@@ -54,9 +56,11 @@ class Prepared:
 
 
 def prepare_sources(archive: Path, sources: list[str], index: IndexLocation | None, spider: str,
-                    captures: Path | None = None) -> list[Prepared]:
+                    captures: Path | None = None, remote: ObjectStore | None = None) -> list[Prepared]:
     """The slow part of opening a crawl; runs in a worker thread, under the sources' locks. Captures come
-    first, so a salvaged part's records point at captures that are final."""
+    first, so a salvaged part's records point at captures that are final. With ``remote`` (an ``s3://``
+    archive), ``archive`` and ``captures`` are its spool: what they still hold is published first
+    (``archiver.archive.spool``), and the index is caught up with the bucket's manifest objects."""
     done = []
     for source in sources:
         prepared = Prepared(source)
@@ -65,12 +69,20 @@ def prepare_sources(archive: Path, sources: list[str], index: IndexLocation | No
                 prepared.leftovers.append({**entry, "store": "captures", "how": "reconciled"})
             for entry in salvage_captures(captures, source, index=index):
                 prepared.leftovers.append({**entry, "store": "captures", "how": "salvaged"})
-        for entry in reconcile_source(archive, source, index=index, spider=spider):
-            prepared.leftovers.append({**entry, "how": "reconciled"})
-        for entry in salvage_source(archive, source, index=index, spider=spider):
+            if remote is not None:
+                for entry in push_spooled_captures(captures, source, remote):
+                    prepared.leftovers.append({**entry, "store": "captures", "how": "published"})
+        if remote is not None:
+            for entry in push_spooled(archive, source, index=index, spider=spider, remote=remote):
+                prepared.leftovers.append({**entry, "how": "published"})
+        else:
+            for entry in reconcile_source(archive, source, index=index, spider=spider):
+                prepared.leftovers.append({**entry, "how": "reconciled"})
+        for entry in salvage_source(archive, source, index=index, spider=spider, remote=remote):
             prepared.leftovers.append({**entry, "how": "salvaged"})
         if index is not None:
-            prepared.catch_up = catch_up_index(archive, source, index)
+            prepared.catch_up = (catch_up_remote(remote, source, index) if remote is not None
+                                 else catch_up_index(archive, source, index))
         done.append(prepared)
     return done
 
@@ -130,9 +142,11 @@ class SourceGuard:
                     ", ".join(names))
         # Leftover captures are finished whether or not this run captures: they are what an earlier run kept.
         captures = captures_root(settings, getattr(spider, "archive_dir", None))
+        url = getattr(spider, "archive_url", None)
         try:
+            remote = store_for(self.crawler, str(url)) if url is not None else None
             done = await asyncio.to_thread(prepare_sources, Path(spider.archive_dir), names, index, spider.name,
-                                           captures)
+                                           captures, remote)
         except Exception as exc:
             self._failed(exc, spider, names)
         else:
@@ -152,7 +166,10 @@ class SourceGuard:
                     entry.pop("store")
                     ledger_for(self.crawler).warc_leftovers.append({"source": name, **entry})
                     continue
-                if how == "reconciled":
+                if how == "published":
+                    logger.warning("%s: part %s, left in the spool by an earlier run, %s now (%d records)",
+                                   name, entry["part"], entry["action"], entry["records"])
+                elif how == "reconciled":
                     logger.warning("%s: part %s was finalised only in part by a killed run: %s now (%d records)",
                                    name, entry["part"], entry["action"], entry["records"])
                 else:
