@@ -138,7 +138,9 @@ def bucket_archive(endpoint: str, bucket: str, prefix: str) -> tuple[list[dict[s
     manifests = {key: json.loads(body) for key, body in stored.items()
                  if key.startswith(f"{prefix}/manifest/")}
     for key in manifests:
-        assert re.fullmatch(rf"{prefix}/manifest/[0-9A-Za-z_.\-]+-\d{{4}}\.json", key), key
+        # filed by source, so that a run reads only its own source's manifest objects
+        assert re.fullmatch(rf"{prefix}/manifest/source={manifests[key]['source']}/[0-9A-Za-z_.\-]+-\d{{4}}\.json",
+                            key), key
     parts = {key: body for key, body in stored.items() if key.endswith(".jsonl.gz")}
     for key in parts:
         match = PART_KEY.match(key)
@@ -373,8 +375,9 @@ def test_an_object_is_never_overwritten_and_a_damaged_one_is_caught(tmp_path: Pa
              "source": "la", "run_id": "r1"}
     first = objects_store.put_manifest(entry, "r1")
     second = objects_store.put_manifest(entry, "r1")
-    assert first != second and re.fullmatch(r"p/manifest/r1-[0-9A-Za-z_.]+-\d{4}\.json", first)
-    assert objects_store.manifest() == [entry]
+    assert first != second and re.fullmatch(r"p/manifest/source=la/r1-[0-9A-Za-z_.]+-\d{4}\.json", first)
+    assert objects_store.manifest() == [entry] == objects_store.manifest(source="la")
+    assert objects_store.manifest(source="kh") == []  # another source's folder is not read
 
 
 def test_a_killed_run_leaves_its_spool_to_the_next_run_and_nothing_is_lost_or_doubled(

@@ -104,7 +104,7 @@ def catch_up_remote(remote: ObjectStore, source: str, index: IndexLocation) -> C
     from a bucket's manifest yet."""
     started = time.monotonic()
     result = CatchUp(source)
-    entries = [e for e in remote.manifest() if e.get("source") == source]
+    entries = [e for e in remote.manifest(source=source) if e.get("source") == source]
     result.listed = len(entries)
     with open_index(index) as db:
         held_parts = db.indexed_parts(source)
