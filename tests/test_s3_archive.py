@@ -435,3 +435,24 @@ def test_archiver_manifest_lists_a_local_archive_without_its_withdrawn_parts(tmp
     assert shown.returncode == 0, shown.stderr
     assert [json.loads(line)["path"] for line in shown.stdout.splitlines()] == [kept.path]
     assert shown.stderr.strip() == f"1 part, 1 records in {archive}"
+
+
+def test_workers_of_the_job_engine_archive_to_the_bucket(tmp_path: Path, pg_server: Any, s3_endpoint: str,
+                                                         bucket: str, demo: str) -> None:
+    """The two parts of issue 12 together: an ``archiver worker`` given ``--archive s3://...`` passes the URL on to
+    its crawls (not taken for a folder), and the job's records land in the bucket, each once."""
+    state = pg_server.new_database()
+    url = f"s3://{bucket}/jobs"
+    queued = subprocess.run([sys.executable, "-m", "archiver.cli", "enqueue", "la", "--state", state], cwd=REPO,
+                            capture_output=True, text=True, timeout=120)
+    assert queued.returncode == 0, queued.stderr[-2000:]
+    worker = subprocess.run(
+        [sys.executable, "-m", "archiver.cli", "worker", "--state", state, "--until-empty", "--poll", "0.5",
+         "--archive", url, "--runs", str(tmp_path / "runs"), "--base-url", f"la={demo}", *FAST,
+         *aws_settings(s3_endpoint)],
+        cwd=REPO, capture_output=True, text=True, timeout=240)
+    assert worker.returncode == 0, (worker.stdout + worker.stderr)[-3000:]
+    assert "la: ok" in worker.stdout, worker.stdout[-2000:]
+    _, records = bucket_archive(s3_endpoint, bucket, "jobs")
+    assert len(records) == TOTAL == len({r["canonical_url"] for r in records})
+    assert not (REPO / "s3:").exists()  # the URL taken for a folder was made into one under the working folder

@@ -45,7 +45,8 @@ def add_worker_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--concurrency", type=int, default=1, help="jobs (source crawls) run at the same time (default 1)")
     p.add_argument("--state", help="the postgresql:// state URL holding the queue (default: $ARCHIVER_STATE_URL)")
     p.add_argument("--schedules", help="the schedules file (default: <data dir>/schedules.toml, if it exists)")
-    p.add_argument("--archive", help="archive folder of the crawls (default: data/archive)")
+    p.add_argument("--archive", help="archive of the crawls: a folder, or an s3:// URL (default: data/archive, or "
+                                     "ARCHIVER_ARCHIVE_URL)")
     p.add_argument("--runs", help="run reports folder of the crawls (default: data/runs)")
     p.add_argument("--captures", help="captures folder of the crawls (default: data/captures)")
     p.add_argument("--logs", help="each crawl's log goes here (default: <runs>/jobs)")
@@ -133,6 +134,7 @@ async def _enqueue(url: str, names: list[str]) -> int:
 
 
 def run_worker(args: argparse.Namespace) -> int:
+    from archiver.archive.objectstore import is_archive_url
     from archiver.jobs.app import RetryPolicy, build_app, ensure_queue_schema
     from archiver.jobs.schedules import ScheduleError, load_schedules
     from archiver.jobs.tasks import CrawlSetup
@@ -165,8 +167,8 @@ def run_worker(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     crawl_args: list[str] = []
     for option, value in (("--archive", args.archive), ("--runs", args.runs), ("--captures", args.captures)):
-        if value:
-            crawl_args += [option, str(Path(value).resolve())]
+        if value:  # an s3:// archive is passed on as it is, a folder as an absolute path
+            crawl_args += [option, value if is_archive_url(value) else str(Path(value).resolve())]
     for pair in args.base_url or []:
         crawl_args += ["--base-url", pair]
     for pair in args.set or []:
