@@ -44,6 +44,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from archiver.archive.manifest import listed_entries
+from archiver.captures.warcfile import file_digest
 
 SCHEME = "s3://"
 ENVIRONMENT = "ARCHIVER_ARCHIVE_URL"
@@ -118,13 +119,8 @@ def worker_id() -> str:
 
 
 def file_sha256(path: Path) -> tuple[int, str]:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(_CHUNK), b""):
-            digest.update(chunk)
-            size += len(chunk)
-    return size, digest.hexdigest()
+    """``(size, SHA-256 hex)`` of a file, read in chunks (the captures' digest, for parts too)."""
+    return file_digest(path)
 
 
 # Manifest objects never change once written: each is read once per process, whichever crawl asks (``archiver
