@@ -378,6 +378,18 @@ def test_an_object_is_never_overwritten_and_a_damaged_one_is_caught(tmp_path: Pa
     assert first != second and re.fullmatch(r"p/manifest/source=la/r1-[0-9A-Za-z_.]+-\d{4}\.json", first)
     assert objects_store.manifest() == [entry] == objects_store.manifest(source="la")
     assert objects_store.manifest(source="kh") == []  # another source's folder is not read
+    # a manifest object that is not a manifest line is named, never silently left out of the union
+    s3.put_object(Bucket=bucket, Key="p/manifest/source=la/torn-0001.json", Body=b'{"path": "source=la/da')
+    unreadable: list[str] = []
+    assert objects_store.manifest(source="la", unreadable=unreadable) == [entry]
+    assert unreadable == ["p/manifest/source=la/torn-0001.json"]
+    from archiver.archive.spool import catch_up_remote
+
+    caught = catch_up_remote(objects_store, "la", tmp_path / "index.sqlite")
+    assert "p/manifest/source=la/torn-0001.json" in [d["part"] for d in caught.damaged]  # the source fails
+    listing = subprocess.run([sys.executable, "-m", "archiver.cli", "manifest", "--archive", f"s3://{bucket}/p",
+                              *aws_settings(s3_endpoint)], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert listing.returncode == 1 and "torn-0001.json is not a manifest line" in listing.stderr
 
 
 def test_a_killed_run_leaves_its_spool_to_the_next_run_and_nothing_is_lost_or_doubled(

@@ -17,7 +17,7 @@ from typing import Any
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def _entries(args: argparse.Namespace) -> tuple[str, list[dict[str, Any]]]:
+def _entries(args: argparse.Namespace) -> tuple[str, list[dict[str, Any]], int]:
     """Where the archive is (as shown), and its listed entries; raises ``ArchiveURLError`` for a bad URL."""
     from archiver.archive.manifest import read_manifest
     from archiver.archive.objectstore import (
@@ -39,19 +39,24 @@ def _entries(args: argparse.Namespace) -> tuple[str, list[dict[str, Any]]]:
     if url is not None:
         store = ObjectStore.from_settings(settings, url)
         folder = f"{CAPTURES_FOLDER}/{MANIFEST_FOLDER}" if args.captures else MANIFEST_FOLDER
-        return str(url), store.manifest(folder=folder)
+        unreadable: list[str] = []
+        entries = store.manifest(folder=folder, unreadable=unreadable)
+        for key in unreadable:
+            print(f"archiver manifest: {url.bucket}/{key} is not a manifest line; the part it names is not listed",
+                  file=sys.stderr)
+        return str(url), entries, len(unreadable)
     root = Path(args.archive or settings.get("ARCHIVER_ARCHIVE_DIR")
                 or default_archive_dir(settings.get("ARCHIVER_DATA_DIR"))).resolve()
     if args.captures:
         root = captures_root(settings, root if args.archive else None)
-    return str(root), read_manifest(root)
+    return str(root), read_manifest(root), 0
 
 
 def run_manifest(args: argparse.Namespace) -> int:
     from archiver.archive.objectstore import ArchiveURLError
 
     try:
-        where, entries = _entries(args)
+        where, entries, unreadable = _entries(args)
     except (ArchiveURLError, ValueError) as exc:
         print(f"archiver manifest: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -72,4 +77,4 @@ def run_manifest(args: argparse.Namespace) -> int:
     records = sum(e.get("records", 0) for e in entries if isinstance(e.get("records"), int))
     noun = "capture file" if args.captures else "part"
     print(f"{len(entries)} {noun}{'' if len(entries) == 1 else 's'}, {records} records in {where}", file=sys.stderr)
-    return EXIT_OK
+    return EXIT_FAILED if unreadable else EXIT_OK

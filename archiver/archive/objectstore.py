@@ -229,10 +229,13 @@ class ObjectStore:
             for item in page.get("Contents", []):
                 yield item["Key"]
 
-    def manifest(self, *, folder: str = MANIFEST_FOLDER, source: str | None = None) -> list[dict[str, Any]]:
+    def manifest(self, *, folder: str = MANIFEST_FOLDER, source: str | None = None,
+                 unreadable: list[str] | None = None) -> list[dict[str, Any]]:
         """The union of the manifest objects (of ``source`` only, when given: the objects of its folder):
         every part listed, once (a part listed by two objects, when a run ended between writing its manifest
-        object and removing its spooled copy, is one part), in key order."""
+        object and removing its spooled copy, is one part), in key order. The keys of objects that are not a
+        manifest line are added to ``unreadable``: the part such an object names is unknown, and the caller
+        must say so rather than list less."""
         lines: list[dict[str, Any]] = []
         for key in sorted(self.keys(_source_folder(folder, source))):
             cached = (self.endpoint_url, self.url.bucket, key)
@@ -245,6 +248,8 @@ class ObjectStore:
                     _manifests[cached] = line
             if line is not None:
                 lines.append(line)
+            elif unreadable is not None:
+                unreadable.append(key)
         seen: set[str] = set()
         unique = []
         for line in listed_entries(lines):

@@ -104,8 +104,12 @@ def catch_up_remote(remote: ObjectStore, source: str, index: IndexLocation) -> C
     from a bucket's manifest yet."""
     started = time.monotonic()
     result = CatchUp(source)
-    entries = [e for e in remote.manifest(source=source) if e.get("source") == source]
+    unreadable: list[str] = []
+    entries = [e for e in remote.manifest(source=source, unreadable=unreadable) if e.get("source") == source]
     result.listed = len(entries)
+    # a manifest object that is not a manifest line hides the part it named: the source fails loudly
+    result.damaged += [{"part": key, "problem": "its manifest object is not a manifest line", "indexed": False}
+                       for key in unreadable]
     with open_index(index) as db:
         held_parts = db.indexed_parts(source)
         unrecorded = db.parts_unrecorded(source)
