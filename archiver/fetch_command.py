@@ -42,10 +42,9 @@ def fetch_notes(report: dict[str, Any]) -> list[str]:
 
 def run_fetch(args: argparse.Namespace) -> int:
     from scrapy.crawler import AsyncCrawlerProcess
-    from twisted.internet import task
 
     from archiver.fetch_plan import parse_base_urls, plan_fetch
-    from archiver.runner import Progress, finish_crawls, project_settings, setting_pair
+    from archiver.runner import Progress, finish_crawls, project_settings, setting_pair, start_with_progress
     from archiver.spiders.base import new_run_id
     from archiver.spiders.urls import UrlsSpider
     from archiver.url_input import read_input
@@ -89,13 +88,7 @@ def run_fetch(args: argparse.Namespace) -> int:
         # an s3:// archive URL as given (the spider spools its parts and publishes them there), a folder resolved
         arguments["archive"] = args.archive if args.archive.startswith("s3://") else str(Path(args.archive).resolve())
     process.crawl(crawler, **arguments)
-    progress = Progress([crawler], 1)
-    ticker = task.LoopingCall(progress.tick)
-    ticker.start(1.0 if progress.tty else 60.0, now=False)
-    process.start()
-    if ticker.running:
-        ticker.stop()
-    progress.finish()
+    start_with_progress(process, Progress([crawler], 1))
     return finish_crawls(run_id, started, [(crawler, [s.name for s in plan.sources])], settings, notes=fetch_notes)
 
 

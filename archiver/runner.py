@@ -97,6 +97,19 @@ class Progress:
             self.stream.flush()
 
 
+def start_with_progress(process: Any, progress: Progress) -> None:
+    """Run the reactor of ``process`` until its crawls end, ticking ``progress`` (every second on a terminal,
+    every minute in a log) and printing its last line."""
+    from twisted.internet import task
+
+    ticker = task.LoopingCall(progress.tick)
+    ticker.start(1.0 if progress.tty else 60.0, now=False)
+    process.start()
+    if ticker.running:
+        ticker.stop()
+    progress.finish()
+
+
 def run_crawl(
     sources: list[Source],
     *,
@@ -109,7 +122,6 @@ def run_crawl(
     base_urls: dict[str, str] | None = None,
 ) -> int:
     from scrapy.crawler import AsyncCrawlerProcess
-    from twisted.internet import task
 
     from archiver.spiders.base import new_run_id
     from archiver.spiders.embassy import EmbassySpider
@@ -146,13 +158,7 @@ def run_crawl(
 
     for _ in range(min(max(1, parallel), len(queue))):
         start_next()
-    progress = Progress(crawlers, len(sources))
-    ticker = task.LoopingCall(progress.tick)
-    ticker.start(1.0 if progress.tty else 60.0, now=False)
-    process.start()
-    if ticker.running:
-        ticker.stop()
-    progress.finish()
+    start_with_progress(process, Progress(crawlers, len(sources)))
     return finish_run(run_id, started, crawlers, sources, settings)
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from archiver.archive.manifest import ManifestEntry, append_manifest
 from archiver.archive.manifest_cache import listed_for_source
 from archiver.archive.storage import TEMP_SUFFIX, finalise_part
-from archiver.archive.verify import check_part
+from archiver.archive.verify import check_part, first_run_id
 from archiver.schema import schema_errors
 from archiver.state.backend import open_index
 from archiver.state.location import IndexLocation
@@ -82,10 +82,14 @@ def salvage_source(archive_root: Path, source: str, *, index: IndexLocation | No
     return report
 
 
-def _first_run_id(part: Path) -> str:
-    with gzip.open(part, "rt", encoding="utf-8") as stream:
-        first = stream.readline()
-    return json.loads(first).get("run_id", "") if first.strip() else ""
+def entry_for_found_part(final: Path, relative: str, check: Any, *, spider: str, source: str) -> ManifestEntry:
+    """The manifest line of a finalised part found on disk but never listed (``check``: its ``check_part``),
+    timed by the file's own modification time and attributed to the run its first record names."""
+    finished = datetime.fromtimestamp(final.stat().st_mtime, UTC).isoformat(timespec="seconds")
+    return ManifestEntry(path=relative, records=check.records, bytes=check.size, sha256=check.sha256,
+                         run_id=first_run_id(final), spider=spider, source=source,
+                         started_at=finished, finished_at=finished)
+
 
 
 def reconcile_source(archive_root: Path, source: str, *, index: IndexLocation | None,
@@ -108,10 +112,7 @@ def reconcile_source(archive_root: Path, source: str, *, index: IndexLocation | 
         if check.problem:  # never happens to a part we linked; left for ``archiver verify --repair``
             report.append({"part": relative, "action": "unlisted_invalid", "records": 0, "error": check.problem})
             continue
-        finished = datetime.fromtimestamp(final.stat().st_mtime, UTC).isoformat(timespec="seconds")
-        entry = ManifestEntry(path=relative, records=check.records, bytes=check.size, sha256=check.sha256,
-                              run_id=_first_run_id(final), spider=spider, source=source,
-                              started_at=finished, finished_at=finished)
+        entry = entry_for_found_part(final, relative, check, spider=spider, source=source)
         append_manifest(archive_root, entry)
         if index:
             with open_index(index) as db:

@@ -17,29 +17,21 @@ Run under the source's lock, in the guard's worker thread, after the local salva
 
 from __future__ import annotations
 
-import gzip
-import json
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archiver.archive.manifest import ManifestEntry, read_manifest
+from archiver.archive.manifest import read_manifest
 from archiver.archive.objectstore import CAPTURES_FOLDER, MANIFEST_FOLDER, ObjectStore, file_sha256, scratch_dir
+from archiver.archive.salvage import entry_for_found_part
 from archiver.archive.storage import publish_part
 from archiver.archive.verify import check_part
 from archiver.captures.paths import WARC_SUFFIX, cdxj_for
 from archiver.state.backend import open_index
-from archiver.state.catchup import LAGGING, MISSING, UNRECORDED, CatchUp
+from archiver.state.catchup import LAGGING, MISSING, UNRECORDED, CatchUp, index_listed_part
 from archiver.state.location import IndexLocation
 
 CAPTURES_MANIFEST = f"{CAPTURES_FOLDER}/{MANIFEST_FOLDER}"
-
-
-def _first_run_id(part: Path) -> str:
-    with gzip.open(part, "rt", encoding="utf-8") as stream:
-        first = stream.readline()
-    return json.loads(first).get("run_id", "") if first.strip() else ""
 
 
 def push_spooled(spool: Path, source: str, *, index: IndexLocation | None, spider: str,
@@ -54,10 +46,7 @@ def push_spooled(spool: Path, source: str, *, index: IndexLocation | None, spide
         if check.problem:  # never a part we linked; left in the spool for a person to look at
             report.append({"part": relative, "action": "unlisted_invalid", "records": 0, "error": check.problem})
             continue
-        finished = datetime.fromtimestamp(final.stat().st_mtime, UTC).isoformat(timespec="seconds")
-        entry = ManifestEntry(path=relative, records=check.records, bytes=check.size, sha256=check.sha256,
-                              run_id=_first_run_id(final), spider=spider, source=source,
-                              started_at=finished, finished_at=finished)
+        entry = entry_for_found_part(final, relative, check, spider=spider, source=source)
         publish_part(final, entry, root=spool, index=index, remote=remote, rows=check.rows)
         report.append({"part": relative, "action": "uploaded", "records": check.records})
     return report
@@ -125,13 +114,10 @@ def catch_up_remote(remote: ObjectStore, source: str, index: IndexLocation) -> C
                     result.damaged.append({"part": entry["path"], "problem": f"cannot be read: {exc}",
                                            "indexed": False})
                     continue
-                check = check_part(Path(scratch), entry["path"], source, entry)
-                local.unlink()
-                if check.problem:
-                    result.damaged.append({"part": entry["path"], "problem": check.problem, "indexed": False})
-                    continue
-                db.commit_file(check.path, check.rows, sha256=check.sha256)
-                result.indexed.append({"part": check.path, "records": check.records})
+                try:
+                    index_listed_part(db, Path(scratch), entry, source, result)
+                finally:
+                    local.unlink()
         if unrecorded:
             db.parts_recorded(source)
     result.seconds = time.monotonic() - started

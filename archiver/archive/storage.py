@@ -32,6 +32,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from archiver.archive.ledger import ArchiveLedger, StorageFailure, ledger_for
 from archiver.archive.manifest import ManifestEntry, append_manifest
+from archiver.durable import fsync_path
 from archiver.state.backend import open_index
 from archiver.state.location import IndexLocation
 
@@ -48,13 +49,6 @@ class ArchiveIntegrityError(RuntimeError):
 def temp_path_for(final: Path) -> Path:
     return final.with_name(f".{final.name}.{os.getpid()}{TEMP_SUFFIX}")
 
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 INDEX_KEYS = ("canonical_url", "url", "source", "content_sha256", "revision", "fetched_at", "sitemap_lastmod",
@@ -287,13 +281,6 @@ def part_failure(final: Path, root: Path, source: str, stage: str, exc: BaseExce
     return StorageFailure(source=source, part=part, stage=stage, error=_describe(exc))
 
 
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
 
 def finalise_part(
     temp: Path,
@@ -323,7 +310,7 @@ def finalise_part(
         return PartFailed(part_failure(final, root, source, stage, exc))
 
     try:
-        _fsync_file(temp)  # the storage fsynced it already; salvage's rewritten parts come here unsynced
+        fsync_path(temp)  # the storage fsynced it already; salvage's rewritten parts come here unsynced
     except OSError as exc:
         raise failed("fsync", exc) from exc
     try:
@@ -336,7 +323,7 @@ def finalise_part(
     except OSError as exc:
         raise failed("link", exc) from exc
     try:
-        _fsync_dir(final.parent)
+        fsync_path(final.parent)
     except OSError as exc:
         raise failed("fsync", exc) from exc
     relative = final.relative_to(root).as_posix()

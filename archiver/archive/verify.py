@@ -50,6 +50,7 @@ from archiver.archive.manifest import (
 )
 from archiver.archive.manifest_cache import listed_for_source
 from archiver.archive.storage import INDEX_KEYS, TEMP_SUFFIX
+from archiver.durable import fsync_path
 from archiver.state.backend import index_exists, open_index, source_lock
 from archiver.state.index import ArchiveIndex, IndexUnreadable, is_damage, set_aside
 from archiver.state.location import IndexLocation, is_database_url
@@ -403,9 +404,9 @@ class Verifier:
             except FileExistsError:
                 n += 1
                 candidate = target.with_name(f"{target.name}.{n}")
-        _fsync_dir(candidate.parent)
+        fsync_path(candidate.parent)
         source.unlink()
-        _fsync_dir(source.parent)
+        fsync_path(source.parent)
         return candidate.relative_to(self.archive_root).as_posix()
 
     def _withdraw(self, source: str, relative: str, reason: str, *, moved_to: str | None) -> None:
@@ -420,20 +421,14 @@ class Verifier:
         finished = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
         append_manifest(self.archive_root, ManifestEntry(
             path=check.path, records=check.records, bytes=check.size, sha256=check.sha256,
-            run_id=_first_run_id(path) or str(first.get("run_id", "")), spider="", source=source,
+            run_id=first_run_id(path) or str(first.get("run_id", "")), spider="", source=source,
             started_at=finished, finished_at=finished))
 
 
-def _first_run_id(path: Path) -> str:
+def first_run_id(path: Path) -> str:
+    """The run id the first record of a gzipped part names ("" for an empty part)."""
     with gzip.open(path, "rt", encoding="utf-8") as stream:
         first = stream.readline()
     return str(json.loads(first).get("run_id", "")) if first.strip() else ""
 
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 

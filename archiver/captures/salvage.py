@@ -27,7 +27,8 @@ from typing import Any
 from archiver.archive.manifest import append_manifest_line, read_manifest
 from archiver.captures import revisits
 from archiver.captures.paths import TEMP_CDXJ, TEMP_WARC, WARC_SUFFIX, cdxj_for, relative, temp_for
-from archiver.captures.warcfile import file_digest, finalise_warc, fsync_dir, read_contents, write_cdxj
+from archiver.captures.warcfile import file_digest, finalise_warc, read_contents, write_cdxj
+from archiver.durable import fsync_path
 
 
 def _held_by_a_live_writer(path: Path) -> bool:
@@ -103,7 +104,7 @@ def reconcile_captures(root: Path, source: str, *, index: Path | None) -> list[d
             write_cdxj(final, temp, path)
             os.link(temp, cdxj)
             temp.unlink()
-            fsync_dir(final.parent)
+            fsync_path(final.parent)
         if index is not None:
             revisits.remember(index, source, contents.originals)
         size, sha256 = file_digest(final)

@@ -30,7 +30,7 @@ from warcio.timeutils import timestamp_to_iso_date
 
 from archiver.archive.manifest import read_manifest
 from archiver.captures.cdxj import Capture, listed_files, read_cdxj
-from archiver.captures.warcfile import fsync_dir
+from archiver.durable import fsync_path
 
 logger = logging.getLogger(__name__)
 
@@ -151,13 +151,9 @@ def write_wacz(root: Path, out: Path, files: list[dict[str, Any]], *, archive: P
             temp.unlink(missing_ok=True)
             raise WaczError(f"py-wacz failed (exit {code}): {said.getvalue().strip()[-500:]}")
     try:
-        fd = os.open(temp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_path(temp)
         os.link(temp, out)
-        fsync_dir(out.parent)
+        fsync_path(out.parent)
     except OSError as exc:
         raise WaczError(f"{out} could not be written: {exc}") from exc
     finally:

@@ -36,6 +36,7 @@ from archiver.archive.manifest import append_manifest_line
 from archiver.captures import revisits
 from archiver.captures.paths import cdxj_for, relative, temp_for
 from archiver.captures.records import Original
+from archiver.durable import fsync_path
 
 _CHUNK = 1 << 20
 
@@ -58,13 +59,6 @@ def _write_all(fd: int, data: bytes) -> None:
             raise OSError("no progress writing a WARC record")
         view = view[written:]
 
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,11 +216,7 @@ def finalise_warc(
     ``CaptureFailed`` naming the stage."""
     path = relative(final, root)
     try:
-        fd = os.open(temp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_path(temp)
     except OSError as exc:
         raise CaptureFailed("fsync", exc) from exc
     try:
@@ -253,7 +243,7 @@ def finalise_warc(
     except OSError as exc:
         raise CaptureFailed("link", exc) from exc
     try:
-        fsync_dir(final.parent)
+        fsync_path(final.parent)
     except OSError as exc:
         raise CaptureFailed("fsync", exc) from exc
     if entries is not None:

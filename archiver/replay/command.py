@@ -192,11 +192,10 @@ def replay_settings(plan: Plan, overrides: dict[str, Any]) -> Any:
 
 def run_reextract(args: argparse.Namespace) -> int:
     from scrapy.crawler import AsyncCrawlerProcess
-    from twisted.internet import task
 
     from archiver.replay.session import ReplaySession, register_session
     from archiver.replay.spiders import replay_spider
-    from archiver.runner import Progress, finish_crawls
+    from archiver.runner import Progress, finish_crawls, start_with_progress
     from archiver.spiders.base import new_run_id
 
     try:
@@ -239,13 +238,7 @@ def run_reextract(args: argparse.Namespace) -> int:
 
     for _ in range(min(max(1, args.parallel), len(queue))):
         start_next()
-    progress = Progress([c for c, _ in crawls], len(crawls))
-    ticker = task.LoopingCall(progress.tick)
-    ticker.start(1.0 if progress.tty else 60.0, now=False)
-    process.start()
-    if ticker.running:
-        ticker.stop()
-    progress.finish()
+    start_with_progress(process, Progress([c for c, _ in crawls], len(crawls)))
     comparisons = [compare_source(s.name, plan.out, plan.original, warcs=plan.catalogs[s.name].warcs,
                                   since=plan.since, until=plan.until) for s in plan.sources]
     return finish_crawls(run_id, started, crawls, settings, notes=reextract_notes,

@@ -62,6 +62,17 @@ def _quick_problem(archive_root: Path, entry: dict[str, Any]) -> str | None:
     return None
 
 
+def index_listed_part(db: Any, root: Path, entry: dict[str, Any], source: str, result: CatchUp) -> None:
+    """Check the listed part ``entry`` (read under ``root``) against its manifest line and commit its records to
+    the index ``db``; a part that fails the check is added to ``result.damaged`` instead, never indexed."""
+    check = check_part(root, entry["path"], source, entry)
+    if check.problem:
+        result.damaged.append({"part": entry["path"], "problem": check.problem, "indexed": False})
+        return
+    db.commit_file(check.path, check.rows, sha256=check.sha256)
+    result.indexed.append({"part": check.path, "records": check.records})
+
+
 def catch_up_index(archive_root: Path, source: str, index: IndexLocation) -> CatchUp:
     started = time.monotonic()
     result = CatchUp(source)
@@ -99,12 +110,7 @@ def catch_up_index(archive_root: Path, source: str, index: IndexLocation) -> Cat
             if todo:
                 result.cause = UNRECORDED if unrecorded else LAGGING if (held_records or held_parts) else MISSING
             for entry in todo:
-                check = check_part(archive_root, entry["path"], source, entry)
-                if check.problem:
-                    result.damaged.append({"part": entry["path"], "problem": check.problem, "indexed": False})
-                    continue
-                db.commit_file(check.path, check.rows, sha256=check.sha256)
-                result.indexed.append({"part": check.path, "records": check.records})
+                index_listed_part(db, archive_root, entry, source, result)
         if unrecorded:
             db.parts_recorded(source)
     result.seconds = time.monotonic() - started

@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from archiver.durable import fsync_path
 from archiver.paths import data_dir
 
 SCHEMA = """
@@ -177,11 +178,7 @@ def set_aside(path: Path) -> Path:
     for old, new in moves:
         os.link(old, new)  # never replaces a file (a rename would)
         old.unlink()
-    fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_path(path.parent)
     return target
 
 
