@@ -87,7 +87,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             overrides[name] = str(Path(value).resolve())
     overrides.update(state_overrides(args.state))
     archive = None
-    if args.archive and args.archive.startswith("s3://"):
+    from archiver.archive.objectstore import is_archive_url
+
+    if is_archive_url(args.archive):
         overrides["ARCHIVER_ARCHIVE_URL"] = args.archive  # parts are spooled locally, then published there
     elif args.archive:
         archive = Path(args.archive).resolve()

@@ -85,8 +85,9 @@ def run_fetch(args: argparse.Namespace) -> int:
     if args.source:
         arguments["source"] = args.source
     if args.archive:
-        # an s3:// archive URL as given (the spider spools its parts and publishes them there), a folder resolved
-        arguments["archive"] = args.archive if args.archive.startswith("s3://") else str(Path(args.archive).resolve())
+        from archiver.archive.objectstore import archive_argument
+
+        arguments["archive"] = archive_argument(args.archive)
     process.crawl(crawler, **arguments)
     start_with_progress(process, Progress([crawler], 1))
     return finish_crawls(run_id, started, [(crawler, [s.name for s in plan.sources])], settings, notes=fetch_notes)

@@ -90,6 +90,12 @@ def is_archive_url(value: object) -> bool:
     return isinstance(value, str) and value.startswith(SCHEME)
 
 
+def archive_argument(value: str) -> str:
+    """An ``--archive`` value as passed on to a crawl: an ``s3://`` URL as given (the crawl spools its parts and
+    publishes them there), a folder as an absolute path."""
+    return value if is_archive_url(value) else str(Path(value).resolve())
+
+
 def archive_url_setting(settings: Any) -> ArchiveURL | None:
     """The archive URL a crawl writes to: ``ARCHIVER_ARCHIVE_URL`` (a Scrapy setting; unset falls back to the
     environment, empty means local), or None for a local archive. Raises ``ArchiveURLError`` for a bad one."""

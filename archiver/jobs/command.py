@@ -134,7 +134,7 @@ async def _enqueue(url: str, names: list[str]) -> int:
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    from archiver.archive.objectstore import is_archive_url
+    from archiver.archive.objectstore import archive_argument
     from archiver.jobs.app import RetryPolicy, build_app, ensure_queue_schema
     from archiver.jobs.schedules import ScheduleError, load_schedules
     from archiver.jobs.tasks import CrawlSetup
@@ -168,7 +168,7 @@ def run_worker(args: argparse.Namespace) -> int:
     crawl_args: list[str] = []
     for option, value in (("--archive", args.archive), ("--runs", args.runs), ("--captures", args.captures)):
         if value:  # an s3:// archive is passed on as it is, a folder as an absolute path
-            crawl_args += [option, value if is_archive_url(value) else str(Path(value).resolve())]
+            crawl_args += [option, archive_argument(value)]
     for pair in args.base_url or []:
         crawl_args += ["--base-url", pair]
     for pair in args.set or []:
