@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -162,6 +163,15 @@ def is_damage(error: sqlite3.Error) -> bool:
     return code is not None and code & 0xFF in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
 
 
+# How long a connection waits for another writer of the index (SQLite's busy timeout, and the opening's retries).
+BUSY_SECONDS = 30
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 def set_aside(path: Path) -> Path:
     """Move a damaged index (and its ``-wal`` and ``-shm`` files) beside itself as ``<name>.unreadable-<UTC
     time>``, never replacing a file and never deleting one; returns the new path of the main file."""
@@ -202,21 +212,32 @@ class ArchiveIndex:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.location = path
-        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        try:
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
-            tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            self.db.executescript(SCHEMA)
-            if "articles" in tables and "parts" not in tables:
-                # An index written before parts were recorded: its sources' parts are read once, quietly, by the
-                # next run of each (``archiver.state.catchup``), instead of being taken for a lagging index.
-                self.db.execute("INSERT OR IGNORE INTO unrecorded_parts_sources SELECT DISTINCT source FROM articles")
-        except sqlite3.Error as exc:
-            self.db.close()
-            if is_damage(exc):
-                raise IndexUnreadable(path, exc) from exc
-            raise
+        self.db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
+        deadline = time.monotonic() + BUSY_SECONDS
+        while True:
+            try:
+                self._set_up()
+                break
+            except sqlite3.Error as exc:
+                if _is_busy(exc) and time.monotonic() < deadline:
+                    # Several crawls of one process opening a new index at once: switching it to WAL answers
+                    # "database is locked" at once, without SQLite's busy wait; the opening is tried again.
+                    time.sleep(0.02)
+                    continue
+                self.db.close()
+                if is_damage(exc):
+                    raise IndexUnreadable(path, exc) from exc
+                raise
+
+    def _set_up(self) -> None:
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        self.db.executescript(SCHEMA)
+        if "articles" in tables and "parts" not in tables:
+            # An index written before parts were recorded: its sources' parts are read once, quietly, by the
+            # next run of each (``archiver.state.catchup``), instead of being taken for a lagging index.
+            self.db.execute("INSERT OR IGNORE INTO unrecorded_parts_sources SELECT DISTINCT source FROM articles")
 
     def close(self) -> None:
         self.db.close()
