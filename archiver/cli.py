@@ -56,7 +56,22 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def start_extraction_early(pairs: list[str] | None) -> None:
+    """Spawn the extraction forkserver before Scrapy is imported (``workers.start_forkserver``), unless the
+    run's ``-s ARCHIVER_EXTRACT_PROCESSES`` (the last one given, else the project's default) asks for none."""
+    from archiver import settings
+    from archiver.pipelines.workers import start_forkserver
+
+    value = settings.ARCHIVER_EXTRACT_PROCESSES
+    for pair in pairs or []:
+        name, _, given = pair.partition("=")
+        if name == "ARCHIVER_EXTRACT_PROCESSES":  # as ``runner.setting_pair`` reads it
+            value = given
+    start_forkserver(value)
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
+    start_extraction_early(args.set)
     from archiver.runner import project_settings, run_crawl, setting_pair
     from archiver.sources import resolve
     from archiver.spiders.base import parse_limit, parse_period
@@ -109,6 +124,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
+    start_extraction_early(args.set)
     from archiver.fetch_command import run_fetch
 
     return run_fetch(args)

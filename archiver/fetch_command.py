@@ -44,6 +44,7 @@ def run_fetch(args: argparse.Namespace) -> int:
     from scrapy.crawler import AsyncCrawlerProcess
 
     from archiver.fetch_plan import parse_base_urls, plan_fetch
+    from archiver.pipelines.extract import start_workers_early
     from archiver.runner import Progress, finish_crawls, project_settings, setting_pair, start_with_progress
     from archiver.spiders.base import new_run_id
     from archiver.spiders.urls import UrlsSpider
@@ -74,6 +75,7 @@ def run_fetch(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"archiver fetch: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    start_workers_early(settings)  # the forkserver starts while Scrapy sets up
     process = AsyncCrawlerProcess(settings)
     started = datetime.now(UTC)
     run_id = new_run_id(started)

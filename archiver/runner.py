@@ -123,11 +123,13 @@ def run_crawl(
 ) -> int:
     from scrapy.crawler import AsyncCrawlerProcess
 
+    from archiver.pipelines.extract import start_workers_early
     from archiver.spiders.base import new_run_id
     from archiver.spiders.embassy import EmbassySpider
     from archiver.spiders.news import NewsSpider
 
     settings = project_settings(settings_overrides)
+    start_workers_early(settings)  # the forkserver starts while Scrapy sets up
     process = AsyncCrawlerProcess(settings)
     started = datetime.now(UTC)
     run_id = new_run_id(started)

@@ -92,3 +92,32 @@ def test_the_pipeline_extracts_in_the_crawl_process_once_its_workers_are_gone(ca
     assert "/second-page/" in second["url"] and second["body"] == first["body"]
     assert pipeline.processes == 0  # from now on in the crawl process
     assert "extraction workers died" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("pairs", "spawned"),
+    [([], True), (["ARCHIVER_EXTRACT_PROCESSES=2"], True), (["ARCHIVER_EXTRACT_PROCESSES=0"], False),
+     (["ARCHIVER_EXTRACT_PROCESSES=2", "ARCHIVER_EXTRACT_PROCESSES=0"], False),
+     (["ARCHIVER_EXTRACT_PROCESSES=many"], False)],
+    ids=["default", "two", "none", "last-one-wins", "bad-value-left-to-the-settings"],
+)
+def test_crawl_command_spawns_the_forkserver_before_scrapy_unless_told_not_to(
+    pairs: list[str], spawned: bool
+) -> None:
+    """``archiver crawl``/``fetch`` spawn the forkserver first thing (it loads the extractor on the other core
+    while Scrapy is imported and set up), not when the first page arrives; never when the run asks for no
+    workers. Checked in a fresh interpreter: whether Scrapy got imported by then, and whether a forkserver runs."""
+    import subprocess
+    import sys
+
+    if (os.cpu_count() or 1) < 2 and not pairs:
+        pytest.skip("'auto' means no workers on one core")
+    code = (
+        "import sys\n"
+        "from multiprocessing import forkserver\n"
+        "from archiver.cli import start_extraction_early\n"
+        f"start_extraction_early({pairs!r})\n"
+        "print('scrapy' in sys.modules, forkserver._forkserver._forkserver_pid is not None)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["False", str(spawned)]

@@ -165,6 +165,35 @@ class WorkerPool:
             worker.conn.close()
 
 
+def extract_processes(value: Any) -> int:
+    """Worker processes for ``ARCHIVER_EXTRACT_PROCESSES`` (``auto``: one per core, none on one core)."""
+    if value in (None, "", "auto"):
+        cores = os.cpu_count() or 1
+        return cores if cores > 1 else 0
+    return max(0, int(value))
+
+
+def start_forkserver(setting: Any) -> None:
+    """Spawn the forkserver now, when ``setting`` (``ARCHIVER_EXTRACT_PROCESSES``) asks for workers.
+
+    Called by ``archiver crawl`` and ``archiver fetch`` before they import Scrapy. The forkserver loads the
+    extractor and the language model in a process of its own (about a second); spawned here it does so on the
+    other core while the crawl process imports Scrapy and sets up, and the pool then forks its workers from a
+    server that is ready or nearly so. Spawning it does not wait for it, and costs nothing when no pool is
+    started after all: the forkserver exits with the process that spawned it.
+    """
+    try:
+        wanted = extract_processes(setting)
+    except (TypeError, ValueError):
+        return  # a bad value is reported where the settings are read
+    if not wanted:
+        return
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload([FORKSERVER_PRELOAD])
+    forkserver.ensure_running()
+
+
 def shared_pool(processes: int, task: Callable[..., Any]) -> WorkerPool:
     """One pool per process, shared by every crawl in it (``archiver crawl`` runs many), started on the first
     page so a crawl that finds nothing pays nothing; its workers exit when the interpreter does (their sockets
