@@ -195,9 +195,9 @@ def start_forkserver(setting: Any) -> None:
 
 
 def shared_pool(processes: int, task: Callable[..., Any]) -> WorkerPool:
-    """One pool per process, shared by every crawl in it (``archiver crawl`` runs many), started on the first
-    page so a crawl that finds nothing pays nothing; its workers exit when the interpreter does (their sockets
-    close)."""
+    """One pool per process, shared by every crawl in it (``archiver crawl`` runs many), started by
+    ``extract.start_workers_early`` before Scrapy sets up (else by the first page); its workers exit when the
+    interpreter does (their sockets close)."""
     with _STARTING:
         if processes not in _POOLS:
             _POOLS[processes] = WorkerPool(processes, task)
