@@ -585,3 +585,31 @@ def test_page_declaring_english_in_another_language_is_still_detected(code: str)
 def test_english_page_declaring_english_keeps_the_declaration() -> None:
     assert detect_language(ENGLISH_PROSE, "en") == ("en", "hint")
     assert statistical_guess(ENGLISH_PROSE)[0] == "en"  # what the shortcut saves asking
+
+
+def test_script_counts_agree_with_reading_every_character() -> None:
+    """ASCII letters are counted in C and only the other characters classified one by one: the counts are
+    those of classifying every character (a letter is category L or M; its script from the range table)."""
+    import random
+    import unicodedata
+
+    from archiver.extract.language import _script_of, script_counts
+
+    def every_character(text: str) -> tuple[dict[str, int], int]:
+        counts: dict[str, int] = {}
+        total = 0
+        for char in text:
+            if unicodedata.category(char)[0] in "LM":
+                total += 1
+                script = _script_of(char)
+                if script:
+                    counts[script] = counts.get(script, 0) + 1
+        return counts, total
+
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in [*range(0x00, 0x250), *range(0xE00, 0xF00), *range(0x1780, 0x1800),
+                                 *range(0x4E00, 0x4E20), *range(0x3040, 0x3060), 0xAD, 0xFEFF, 0x1F600]]
+    texts = ["", "abc", LAO + " KPL 2024", "Hello “world” — 25 °C", "東京は日本の首都です", *OTHER_LATIN.values()]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 400))) for _ in range(500)]
+    for text in texts:
+        assert script_counts(text) == every_character(text), text[:40]

@@ -205,3 +205,11 @@ def test_pipeline_counts_changes_per_source() -> None:
 def test_the_body_loses_bidi_overrides_but_keeps_isolates_and_marks() -> None:
     body = "The sign read \u202eNEPO\u202c today. He quoted \u2067שלום\u2069 and \u200fmarks."
     assert clean_body(body) == "The sign read NEPO today. He quoted \u2067שלום\u2069 and \u200fmarks."
+
+
+@pytest.mark.parametrize("invisible", ["\u00ad", "\ufeff"])
+def test_soft_hyphens_and_byte_order_marks_leave_every_field(invisible: str) -> None:
+    """Looked for before ``str.translate`` is asked (which reads every character): wherever one sits, it goes."""
+    assert clean_body(f"{invisible}Vien{invisible}tiane\n\nLao{invisible}s{invisible}") == "Vientiane\n\nLaos"
+    assert clean_line(f"Embassy{invisible} news{invisible}") == "Embassy news"
+    assert clean_body("Vientiane\n\nLaos") == "Vientiane\n\nLaos"

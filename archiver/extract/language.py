@@ -104,17 +104,23 @@ def _script_of(char: str) -> str | None:
     return None
 
 
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+_ASCII_NOT_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
+
+
 def script_counts(text: str) -> tuple[dict[str, int], int]:
     """Letters per identifying script (plus ``"han"``) and the total number of letters.
 
     Letters include combining vowel signs (category M), because Lao, Thai, Khmer and Myanmar write
     most vowels with them.
     """
+    # ASCII letters (the only ASCII characters of category L or M) are counted in C, as the bytes
+    # left when every other ASCII byte is deleted; only the rest of the text is read character by
+    # character, and each distinct character of it classified once (a page has thousands of letters
+    # but a few dozen distinct ones, and the per-character lookup is the costly part)
+    total = len(text.encode("ascii", "ignore").translate(None, _ASCII_NOT_LETTERS))
     counts: dict[str, int] = {}
-    total = 0
-    # each distinct character is classified once: a page has thousands of letters but only a few
-    # dozen distinct ones, and the per-character lookup is the costly part
-    for char, seen in Counter(text).items():
+    for char, seen in Counter(_ASCII_RUNS.sub("", text) if not text.isascii() else "").items():
         category = unicodedata.category(char)
         if not category.startswith(("L", "M")):
             continue
