@@ -42,9 +42,18 @@ def setting_pair(pair: str) -> tuple[str, str]:
     return name, value
 
 
+# Scrapy imports every extension its settings name, a disabled one too (it loads each to normalise the keys).
+# The two that would open a console or a control port, which an archiver run never does
+# (``TELNETCONSOLE_ENABLED`` and ``REMOTE_CONTROL_ENABLED`` are off), are left out of its base list, so their
+# modules (aiohttp, Twisted's conch) are never loaded: a tenth of a second of every crawl's start.
+NEVER_LOADED_EXTENSIONS = ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl")
+
+
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
     settings = Settings()
     settings.setmodule("archiver.settings", priority="project")
+    settings.set("EXTENSIONS_BASE", {name: order for name, order in settings.getdict("EXTENSIONS_BASE").items()
+                                     if name not in NEVER_LOADED_EXTENSIONS}, priority="project")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
     settings.set("ARCHIVER_WRITE_REPORT", False, priority="cmdline")  # this command writes one report per run

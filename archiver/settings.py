@@ -78,9 +78,9 @@ EXTENSIONS = {
     "archiver.archive.feeds.ArchiveFeedExporter": 0,
     "archiver.summary.RunSummary": 500,
     "archiver.state.guard.SourceGuard": 100,
-    # Scrapy 2.19 turns these on by default; an archiver job never needs remote code execution.
-    "scrapy.extensions.telnet.TelnetConsole": None,
 }
+# Scrapy 2.19 turns these on by default; an archiver job never needs remote code execution (``archiver crawl``
+# does not even load them: ``runner.project_settings``).
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 # The archive's own feeds use the archive:// scheme; every other feed (a user's -o / -O / FEEDS) is Scrapy's.

@@ -105,3 +105,24 @@ def test_progress_line_on_a_terminal_and_in_a_log(caplog) -> None:
     progress = Progress([*crawlers, waiting], 3, stream=Terminal())
     progress.tick()
     assert progress.stream.getvalue().startswith("\rsources 1/3  pages 60  articles 24  ")
+
+
+def test_console_and_remote_control_extensions_are_never_loaded() -> None:
+    """``archiver crawl``'s settings leave Scrapy's telnet console and remote control out altogether: Scrapy loads
+    every extension its settings name, a disabled one too, and those two pull in aiohttp and Twisted's conch.
+    Checked in a fresh interpreter, the way a crawl builds its extension list."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from scrapy.utils.conf import build_component_list\n"
+        "from archiver.runner import project_settings\n"
+        "settings = project_settings()\n"
+        "names = build_component_list(settings.getwithbase('EXTENSIONS'))\n"
+        "print(sorted(m for m in ('aiohttp', 'twisted.conch.insults') if m in sys.modules))\n"
+        "print(any('telnet' in str(n) or 'remote_control' in str(n) for n in names))\n"
+        "print('scrapy.extensions.corestats.CoreStats' in names, 'archiver.summary.RunSummary' in names)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split("\n")[:3] == ["[]", "False", "True True"]
