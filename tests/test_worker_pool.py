@@ -121,3 +121,36 @@ def test_crawl_command_spawns_the_forkserver_before_scrapy_unless_told_not_to(
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.split() == ["False", str(spawned)]
+
+
+def test_a_process_that_ends_while_its_pool_is_starting_exits() -> None:
+    """``archiver crawl`` starts its workers on a thread as it begins; a crawl that finds nothing to fetch can end
+    while the pool is still starting. At exit, multiprocessing waits for every worker it started, and a worker
+    ends only when its socket closes: the pool's exit handler must be in place before its first worker starts
+    (it was registered after the last one, and such a crawl hung at exit). Here the main thread ends right after
+    the first worker has started, while the pool's thread is held up before the second."""
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import threading, time\n"
+        "import archiver.pipelines.workers as workers\n"
+        "from tests.sites.worker_tasks import answer\n"
+        "first = threading.Event()\n"
+        "original = workers._Worker.__init__\n"
+        "def held(self, process, conn):\n"
+        "    original(self, process, conn)\n"
+        "    first.set()\n"
+        "    time.sleep(3)\n"
+        "workers._Worker.__init__ = held\n"
+        "threading.Thread(target=workers.shared_pool, args=(2, answer), daemon=True).start()\n"
+        "assert first.wait(60)\n"
+        "print('main thread done', flush=True)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=90)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "main thread done"
+    assert time.monotonic() - started < 60

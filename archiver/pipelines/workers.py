@@ -71,14 +71,23 @@ class WorkerPool:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiting: deque[tuple[bytes, asyncio.Future[Any]]] = deque()
         self._workers: list[_Worker] = []
-        for _ in range(processes):
-            mine, theirs = context.Pipe(duplex=True)
-            process = context.Process(target=serve, args=(theirs, os.getpid(), task), daemon=False)
-            process.start()
-            theirs.close()
-            self._workers.append(_Worker(process, mine))
+        self._closing = threading.Lock()
+        # Registered before any worker starts. The pool may be starting on a thread while the crawl ends (a
+        # crawl that finds nothing to fetch is over before the forkserver is ready): at exit, multiprocessing
+        # waits for every worker it started, and a worker only ends when its socket closes, which this does.
+        # A worker started after ``close`` (its start was under way) is closed as soon as it is known.
         atexit.register(self.close)
         try:
+            for _ in range(processes):
+                mine, theirs = context.Pipe(duplex=True)
+                process = context.Process(target=serve, args=(theirs, os.getpid(), task), daemon=False)
+                process.start()
+                theirs.close()
+                with self._closing:
+                    self._workers.append(_Worker(process, mine))
+                    if self._closed:
+                        mine.close()
+                        raise OSError("the pool was closed while it started")
             for worker in self._workers:  # each answers a task with no arguments: it is up
                 worker.conn.send_bytes(pickle.dumps(None))
                 pickle.loads(worker.conn.recv_bytes())
@@ -153,16 +162,17 @@ class WorkerPool:
 
     def close(self) -> None:
         """Stop reading and close every socket: each worker then reads the end of its input and exits."""
-        if self._closed:
-            return
-        self._closed = True
-        self.broken = True  # nothing more can run here
-        for worker in self._workers:
-            worker.held.clear()
-            if self._loop is not None and not self._loop.is_closed():
-                with contextlib.suppress(OSError, ValueError):
-                    self._loop.remove_reader(worker.conn.fileno())
-            worker.conn.close()
+        with self._closing:
+            if self._closed:
+                return
+            self._closed = True
+            self.broken = True  # nothing more can run here
+            for worker in self._workers:
+                worker.held.clear()
+                if self._loop is not None and not self._loop.is_closed():
+                    with contextlib.suppress(OSError, ValueError):
+                        self._loop.remove_reader(worker.conn.fileno())
+                worker.conn.close()
 
 
 def extract_processes(value: Any) -> int:
