@@ -189,8 +189,9 @@ def start_forkserver(setting: Any) -> None:
     Called by ``archiver crawl`` and ``archiver fetch`` before they import Scrapy. The forkserver loads the
     extractor and the language model in a process of its own (about a second); spawned here it does so on the
     other core while the crawl process imports Scrapy and sets up, and the pool then forks its workers from a
-    server that is ready or nearly so. Spawning it does not wait for it, and costs nothing when no pool is
-    started after all: the forkserver exits with the process that spawned it.
+    server that is ready or nearly so. Spawning it does not wait for it. A run that then starts no pool after all
+    has spent the forkserver's load (about a second of CPU on the other core); the forkserver exits with the
+    process that spawned it.
     """
     try:
         wanted = extract_processes(setting)
