@@ -60,24 +60,25 @@ def start_extraction_early(pairs: list[str] | None) -> None:
     """Spawn the extraction forkserver before Scrapy is imported (``workers.start_forkserver``), unless the
     run's ``-s ARCHIVER_EXTRACT_PROCESSES`` (the last one given, else the project's default) asks for none."""
     from archiver import settings
+    from archiver.overrides import setting_overrides
     from archiver.pipelines.workers import start_forkserver
 
-    value = settings.ARCHIVER_EXTRACT_PROCESSES
-    for pair in pairs or []:
-        name, _, given = pair.partition("=")
-        if name == "ARCHIVER_EXTRACT_PROCESSES":  # as ``runner.setting_pair`` reads it
-            value = given
-    start_forkserver(value)
+    try:
+        given = setting_overrides(pairs)
+    except ValueError:  # reported by the command itself, which then runs nothing
+        return
+    start_forkserver(given.get("ARCHIVER_EXTRACT_PROCESSES", settings.ARCHIVER_EXTRACT_PROCESSES))
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     start_extraction_early(args.set)
-    from archiver.runner import project_settings, run_crawl, setting_pair
+    from archiver.overrides import setting_overrides
+    from archiver.runner import project_settings, run_crawl
     from archiver.sources import resolve
     from archiver.spiders.base import parse_limit, parse_period
 
     try:
-        overrides = dict(setting_pair(pair) for pair in args.set or [])
+        overrides = setting_overrides(args.set)
     except ValueError as exc:
         print(f"archiver crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE

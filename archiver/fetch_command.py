@@ -44,8 +44,9 @@ def run_fetch(args: argparse.Namespace) -> int:
     from scrapy.crawler import AsyncCrawlerProcess
 
     from archiver.fetch_plan import parse_base_urls, plan_fetch
+    from archiver.overrides import setting_overrides
     from archiver.pipelines.extract import start_workers_early
-    from archiver.runner import Progress, finish_crawls, project_settings, setting_pair, start_with_progress
+    from archiver.runner import Progress, finish_crawls, project_settings, start_with_progress
     from archiver.spiders.base import new_run_id
     from archiver.spiders.urls import UrlsSpider
     from archiver.url_input import read_input
@@ -53,7 +54,7 @@ def run_fetch(args: argparse.Namespace) -> int:
     try:
         base_urls = parse_base_urls(args.base_url or [])
         lines = read_input(args.urls, args.urls_file)
-        overrides = dict(setting_pair(pair) for pair in args.set or [])
+        overrides = setting_overrides(args.set)
         registry = load_registry(sources_dir(overrides.get("ARCHIVER_DATA_DIR")))
         plan = plan_fetch(lines, registry, source=args.source, base_urls=base_urls)
     except (SourceError, ValueError) as exc:

@@ -34,14 +34,6 @@ CRAWL_REPORT_KEYS = frozenset({"run_id", "spider", "archive_dir", "started_at", 
                                "accounting", "stats"})
 
 
-def setting_pair(pair: str) -> tuple[str, str]:
-    """``-s NAME=VALUE`` as (name, value); a ValueError naming the argument otherwise."""
-    name, sep, value = pair.partition("=")
-    if not sep or not name:
-        raise ValueError(f"-s {pair!r}: give NAME=VALUE")
-    return name, value
-
-
 # Scrapy imports every extension its settings name, a disabled one too (it loads each to normalise the keys).
 # The two that would open a console or a control port, which an archiver run never does
 # (``TELNETCONSOLE_ENABLED`` and ``REMOTE_CONTROL_ENABLED`` are off), are left out of its base list, so their

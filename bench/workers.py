@@ -44,16 +44,8 @@ sys.path.insert(0, str(REPO))
 
 from archiver.archive.manifest import read_manifest  # noqa: E402
 from tests.pg import PostgresServer, find_bindir  # noqa: E402
+from tests.sites.registry_entries import EMBASSY_ENTRY  # noqa: E402
 
-ENTRY = """
-[[source]]
-name = "{name}"
-host = "{name}.usembassy.gov"
-country = "LA"
-site_name = "U.S. Embassy in Laos"
-languages = ["en", "lo"]
-mirrors = ["la.usembassy.gov"]
-"""
 QUICK = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "ARCHIVER_EXTRACT_PROCESSES=0"]
 NO_CAPTURES = ["-s", "ARCHIVER_CAPTURE=False"]
 
@@ -127,7 +119,7 @@ def run(server: PostgresServer, base: str, sources: int, workers: int,
         (tmp / "data" / "sources").mkdir(parents=True)
         (tmp / "data" / "sources" / "generated.toml").write_text(
             '[defaults]\nkind = "embassy"\nfamily = "usembassy"\nlanguage = "en"\n'
-            + "".join(ENTRY.format(name=name) for name in names), "utf-8")
+            + "".join(EMBASSY_ENTRY.format(name=name) for name in names), "utf-8")
         env = {**os.environ, "ARCHIVER_DATA_DIR": str(tmp / "data")}
         url = server.new_database()
         cli = [sys.executable, "-m", "archiver.cli"]

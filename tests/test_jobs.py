@@ -27,22 +27,13 @@ from archiver.sources import load_registry
 
 from .conftest import REPO, read_archive, start_server, stop_server, wait_for
 from .pg import PostgresServer
+from .sites.registry_entries import EMBASSY_ENTRY
 
 EXPECTED = json.loads((REPO / "data" / "demo" / "expected.json").read_text("utf-8"))
 QUICK = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "ARCHIVER_EXTRACT_PROCESSES=0",
          "-s", "ARCHIVER_CAPTURE=False"]
 # short engine timings, so a killed worker's job is retried within seconds
 TIMINGS = ["--heartbeat", "0.5", "--stalled-after", "2", "--retry-wait", "1", "--poll", "0.5"]
-
-ENTRY = """
-[[source]]
-name = "{name}"
-host = "{name}.usembassy.gov"
-country = "LA"
-site_name = "U.S. Embassy in Laos"
-languages = ["en", "lo"]
-mirrors = ["la.usembassy.gov"]
-"""
 
 
 def names(count: int) -> list[str]:
@@ -62,7 +53,7 @@ class Deployment:
         (tmp / "data" / "sources").mkdir(parents=True)
         (tmp / "data" / "sources" / "generated.toml").write_text(
             '[defaults]\nkind = "embassy"\nfamily = "usembassy"\nlanguage = "en"\n'
-            + "".join(ENTRY.format(name=name) for name in self.sources), "utf-8")
+            + "".join(EMBASSY_ENTRY.format(name=name) for name in self.sources), "utf-8")
         self.env = {**os.environ, "ARCHIVER_DATA_DIR": str(tmp / "data")}
         self.workers: list[subprocess.Popen] = []
 
@@ -313,7 +304,7 @@ def test_schedules_are_checked_at_load(tmp_path: Path) -> None:
     (tmp_path / "sources").mkdir()
     (tmp_path / "sources" / "generated.toml").write_text(
         '[defaults]\nkind = "embassy"\nfamily = "usembassy"\nlanguage = "en"\n'
-        + "".join(ENTRY.format(name=name) for name in names(3)), "utf-8")
+        + "".join(EMBASSY_ENTRY.format(name=name) for name in names(3)), "utf-8")
     registry = load_registry(tmp_path / "sources")
     assert parse_schedules({"kinds": {"embassy": "hourly"}, "sources": {"g02": "@daily", "g03": "off"}},
                            registry, "f") == {"g01": "0 * * * *", "g02": "0 0 * * *"}

@@ -38,6 +38,18 @@ def crawl_command(tmp: Path, url: str, base: str, *extra: str) -> list[str]:
             "--runs", str(tmp / "runs"), "--base-url", f"la={base}", *FAST, *extra]
 
 
+def crawl_again(tmp_path: Path, url: str) -> subprocess.CompletedProcess[str]:
+    """The next run of the same crawl, against a demo server without delays; it must succeed."""
+    fast, base = start_server(["-m", "archiver.cli", "serve-demo"])
+    try:
+        again = subprocess.run(crawl_command(tmp_path, url, base), cwd=REPO, capture_output=True, text=True,
+                               timeout=240)
+    finally:
+        stop_server(fast)
+    assert again.returncode == 0, again.stderr[-3000:]
+    return again
+
+
 def start_crawl(tmp: Path, url: str, base: str, *extra: str, env: dict[str, str] | None = None
                 ) -> subprocess.Popen:
     log = (tmp / f"crawl-{time.monotonic_ns()}.log").open("w")  # a file: an unread pipe would stall the crawl
@@ -172,13 +184,7 @@ def test_the_server_restarting_mid_run_costs_nothing(tmp_path: Path, url: str, p
     assert report["outcomes"] == {"la": "ok"}
     assert la_row(report)["archived"] == TOTAL
     assert la_stats(report)["archiver/source/la/lock_retaken"] == 1  # the lock was taken back, not lost
-    fast, base = start_server(["-m", "archiver.cli", "serve-demo"])
-    try:
-        again = subprocess.run(crawl_command(tmp_path, url, base), cwd=REPO, capture_output=True, text=True,
-                               timeout=240)
-    finally:
-        stop_server(fast)
-    assert again.returncode == 0, again.stderr[-3000:]
+    crawl_again(tmp_path, url)
     second = reports(tmp_path)[-1]
     assert la_row(second)["archived"] == 0 and second["files"] == []  # nothing was missing
     records = read_archive(tmp_path / "archive")
@@ -206,13 +212,7 @@ def test_the_server_gone_mid_run_fails_the_source_loudly_and_the_next_run_comple
     assert report["outcomes"] == {"la": "failed"}
     assert "lock in the state database was lost" in report["outcome_reasons"]["la"]
     first_parts = len(read_manifest(tmp_path / "archive"))
-    fast, base = start_server(["-m", "archiver.cli", "serve-demo"])
-    try:
-        again = subprocess.run(crawl_command(tmp_path, url, base), cwd=REPO, capture_output=True, text=True,
-                               timeout=240)
-    finally:
-        stop_server(fast)
-    assert again.returncode == 0, again.stderr[-3000:]
+    again = crawl_again(tmp_path, url)
     assert "took over the lock left by a run that is no longer running" in again.stderr
     assert len(read_manifest(tmp_path / "archive")) >= first_parts
     records = read_archive(tmp_path / "archive")

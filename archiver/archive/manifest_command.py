@@ -29,10 +29,11 @@ def _entries(args: argparse.Namespace) -> tuple[str, list[dict[str, Any]], int]:
         is_archive_url,
     )
     from archiver.captures.paths import captures_root
+    from archiver.overrides import setting_overrides
     from archiver.paths import default_archive_dir
-    from archiver.runner import project_settings, setting_pair
+    from archiver.runner import project_settings
 
-    settings = project_settings(dict(setting_pair(pair) for pair in args.set or []))
+    settings = project_settings(setting_overrides(args.set))
     url = ArchiveURL.parse(args.archive) if is_archive_url(args.archive) else None
     if url is None and not args.archive:
         url = archive_url_setting(settings)

@@ -93,8 +93,6 @@ def normalise_code(value: str | None) -> str | None:
 
 
 def _script_of(char: str) -> str | None:
-    if char.isascii():  # the common case, and in no script listed here
-        return None
     point = ord(char)
     for first, last, language in _SCRIPTS:
         if first <= point <= last:

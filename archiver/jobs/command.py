@@ -67,9 +67,9 @@ def add_worker_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, str]:
-    from archiver.runner import setting_pair
+    from archiver.overrides import setting_overrides
 
-    return dict(setting_pair(pair) for pair in args.set or [])
+    return setting_overrides(args.set)
 
 
 def _queue_url(args: argparse.Namespace, command: str) -> str | None:
