@@ -452,6 +452,24 @@ def test_h2_that_mentions_the_title_is_not_the_headline() -> None:
     assert extract(page, "https://acme.example/a")["title"] == "Open files under a new licence"
 
 
+def test_post_title_in_an_h2_is_checked_against_the_html_title_alone() -> None:
+    """A hand-made blog: no ``<h1>``, no metadata, the post title an ``<h2>`` and its date line under it,
+    no ``<article>``/``<main>``. The ``<title>`` is the only declared title: the ``<h2>`` that agrees
+    with it is the headline, and the date next to it the post's date."""
+    page = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<title>Notes from the river survey - Field Journal</title></head><body>"
+        "<div id='wrap'><div class='masthead'>Field Journal</div>"
+        "<div class='post'><h2>Notes from the river survey</h2><div class='when'>Posted March 3, 2024</div>"
+        "<p>We counted boats on the river for three weeks and talked to the families who fish it.</p>"
+        "<p>Catches were lower than last season in almost every village we visited.</p></div></div>"
+        "</body></html>"
+    )
+    record = extract(page, "https://journal.example.net/notes-river-survey")
+    assert record["title"] == "Notes from the river survey"
+    assert record["published_at"].startswith("2024-03-03")
+
+
 def test_headline_in_article_nested_in_header() -> None:
     # an unclosed menu tag makes the parser put the story inside the page header
     page = _titled('<meta property="og:title" content="Best website builders for 2026 ranked">',
@@ -565,6 +583,98 @@ def test_added_prose_counts_only_new_sentences() -> None:
     extra = "A second long paragraph tells the rest of the story with many more details here."
     backup = "\n\n".join([_STORY, "Menu", extra * 2])
     assert _added_prose(primary, backup) == len(extra * 2)
+
+
+_CHAPTERS = [
+    "Before anything is bought, a household should read a year of electricity bills and ask whether the "
+    "roof faces the sun for most of the day.",
+    "An engineer then visits to check the wiring, the age of the shingles and the rafters, and draws the "
+    "layout that the permit office will want to see.",
+    "Permits take the longest: the town, the utility and sometimes a homeowners' association each sign a "
+    "form, and a missing photo can cost a fortnight.",
+    "Installation day itself is short; a crew of three fixes the racking, mounts the panels and runs the "
+    "conduit to the inverter before sunset.",
+    "The inspector from the town comes last, followed by the utility's technician, who swaps the meter so "
+    "that exported power is counted.",
+    "Only after both visits does the system switch on, and most owners watch the first day's output on "
+    "their phones with more interest than they expected.",
+]
+
+
+def test_prose_dropped_inside_the_kept_stretch_is_restored_in_place() -> None:
+    from archiver.extract.fallback import _restore_dropped
+
+    intro, first, second, third = _CHAPTERS[:4]
+    primary = "\n\n".join([intro, first, third])
+    # resiliparse also has a menu line, a dropped chapter between two kept ones, and a comment after
+    # the last kept paragraph: only the chapter comes back, after the paragraph it follows
+    comment = "I tried this last summer and the inspector came twice before the utility agreed to it."
+    backup = "\n\n".join(["Home | Guides", intro, first, second, "Step 3", third, comment])
+    assert _restore_dropped(primary, backup) == "\n\n".join([intro, first, second, third])
+    # nothing dropped inside: nothing to restore
+    assert _restore_dropped(primary, "\n\n".join([intro, first, third, comment])) is None
+    # a dropped paragraph too small to be a section of the story (under 5% of the text) is left out
+    aside = "Prices in this guide were checked by our editors in March and may have changed since then, so ask your installer."
+    assert _restore_dropped(primary, "\n\n".join([intro, aside, first])) is not None
+    long_primary = "\n\n".join(_CHAPTERS * 3)
+    assert _restore_dropped(long_primary, "\n\n".join([intro, aside, first])) is None
+
+
+def test_dropped_inner_prose_is_seen_in_the_pages_paragraphs() -> None:
+    from archiver.extract.fallback import _drops_inner_prose
+
+    intro, first, second, third = _CHAPTERS[:4]
+    primary = "\n\n".join([intro, first, third])
+    assert _drops_inner_prose(primary, [intro, "Menu", first, second, third])
+    # left out before the first or after the last kept paragraph: a teaser or a comment, not a section
+    assert not _drops_inner_prose(primary, [second, intro, first, third, _CHAPTERS[4]])
+    # kept paragraphs found out of order are still found
+    assert not _drops_inner_prose(primary, [third, intro, first])
+
+
+def test_section_trafilatura_drops_in_the_middle_of_a_story_is_restored() -> None:
+    """A guide whose third chapter sits in a block classed as an expandable panel: trafilatura's
+    boilerplate rules drop it, resiliparse keeps it, and the record holds it in its place."""
+    chapters = "".join(
+        f"<h2>Step {n}</h2><p>{text}</p>" if n != 3 else
+        f"<div class='panel-expand'><h2>Step {n}</h2><p>{text}</p></div>"
+        for n, text in enumerate(_CHAPTERS, start=1)
+    )
+    page = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Installing solar panels</title>"
+        "</head><body><nav><a href='/'>Home</a> <a href='/guides/'>Guides</a></nav>"
+        f"<main><article><h1>Installing solar panels</h1>{chapters}</article></main>"
+        "<footer><p>Copyright 2026 Example Guides. All rights reserved.</p></footer></body></html>"
+    )
+    record = extract(page, "https://guides.example.org/solar/installing-panels")
+    body = record["body"]
+    positions = [body.find(text) for text in _CHAPTERS]
+    assert all(at >= 0 for at in positions), body
+    assert positions == sorted(positions)
+    assert "All rights reserved" not in body
+    assert record["provenance"]["body"] == "fallback:trafilatura+resiliparse"
+
+
+def test_section_dropped_from_a_long_story_is_restored() -> None:
+    """A long story (trafilatura's text is long enough that resiliparse is not consulted for a
+    truncated pick): the cheap check over the page's paragraphs sees the dropped section and
+    resiliparse is asked for it."""
+    import random
+
+    vocabulary = " ".join(_CHAPTERS).replace(",", "").replace(";", "").replace(":", "").split()
+    paragraphs = [" ".join(random.Random(n).sample(vocabulary, 30)).capitalize() + "." for n in range(16)]
+    html_paragraphs = [f"<p>{text}</p>" for text in paragraphs]
+    html_paragraphs[7:9] = [f"<div class='panel-expand'><h2>Details</h2>{''.join(html_paragraphs[7:9])}</div>"]
+    page = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>A long guide to solar panels</title>"
+        "</head><body><main><article><h1>A long guide to solar panels</h1>"
+        f"{''.join(html_paragraphs)}</article></main></body></html>"
+    )
+    record = extract(page, "https://guides.example.org/solar/long-guide")
+    positions = [record["body"].find(text) for text in paragraphs]
+    assert all(at >= 0 for at in positions), record["body"]
+    assert positions == sorted(positions)
+    assert record["provenance"]["body"] == "fallback:trafilatura+resiliparse"
 
 
 def test_closing_furniture_after_a_related_heading_is_cut() -> None:

@@ -180,3 +180,23 @@ def test_an_article_about_html_keeps_its_words_in_angle_brackets(hostile_crawl: 
     assert record["title"] == "Why <script> tags matter"
     assert record["body"] == "\n\n".join(ABOUT_HTML)
     assert html.escape("<script>") not in record["body"]
+
+
+def test_clean_inline_collapses_every_unicode_space_and_drops_invisible_characters() -> None:
+    """``clean_inline`` splits on ``str.isspace`` where it once substituted ``\\s`` runs: the same text
+    for every whitespace code point, line breaks, invisible characters and their mixtures."""
+    import random
+
+    from archiver.extract.text import _INVISIBLE, clean_inline
+
+    def by_substitution(text: str) -> str:
+        return re.sub(r"[^\S\n]+", " ", _INVISIBLE.sub("", text.replace("\n", " "))).strip()
+
+    spaces = [chr(code) for code in range(0x110000) if chr(code).isspace()]
+    assert {"\u00a0", "\u2009", "\u3000", "\x1c", "\u2028"} <= set(spaces)
+    alphabet = [*spaces, "a", "b", "é", "’", "ລ", "\u200b", "\u200d", "\ufeff", "\u00ad", "\u2060"]
+    draw = random.Random(14)
+    for _ in range(20000):
+        text = "".join(draw.choice(alphabet) for _ in range(draw.randint(0, 14)))
+        assert clean_inline(text) == by_substitution(text), repr(text)
+    assert clean_inline("\u00a0Vientiane,\u200b\n 21\u2009March ") == "Vientiane, 21 March"

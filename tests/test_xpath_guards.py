@@ -15,7 +15,7 @@ from lxml import etree
 import archiver.extract.fallback as fallback
 from archiver.extract.dom import parse_html
 from archiver.extract.fallback import fallback_body
-from archiver.extract.xpath_guards import _plan, faster_xpaths, guarded
+from archiver.extract.xpath_guards import _plan, faster_xpaths, guarded, required_literals
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted([*ROOT.glob("tests/fixtures/**/*.html"), *ROOT.glob("data/demo/**/*.html")])
@@ -24,9 +24,18 @@ PAGES = sorted([*ROOT.glob("tests/fixtures/**/*.html"), *ROOT.glob("data/demo/**
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        (".//*[re:test(@class, 'share|social')]", ".//*[((@class) and re:test(@class, 'share|social'))]"),
-        (".//*[re:test(@id|@class, 'cookie')]", ".//*[((@id|@class) and re:test(@id|@class, 'cookie'))]"),
+        # every match holds one of a few literals: tested with contains() before the call
+        (".//*[re:test(@class, 'share|social')]",
+         ".//*[((@class) and (contains(@class, \"hare\") or contains(@class, \"ocial\"))"
+         " and re:test(@class, 'share|social'))]"),
+        (".//*[re:test(@id|@class, 'cookie')]",
+         ".//*[((@id|@class) and (contains(@id|@class, \"cookie\")) and re:test(@id|@class, 'cookie'))]"),
+        # letter case ignored: presence only
         (".//*[re:test(@class, 'fulltext', 'i')]", ".//*[((@class) and re:test(@class, 'fulltext', 'i'))]"),
+        # literals too short to sort class names, or too many of them: presence only
+        (".//*[re:test(@class, '^ad$|ads')]", ".//*[((@class) and re:test(@class, '^ad$|ads'))]"),
+        (".//*[re:test(@class, 'menu|share|social|footer|banner')]",
+         ".//*[((@class) and re:test(@class, 'menu|share|social|footer|banner'))]"),
         # a pattern the empty string matches: an absent attribute would pass, so the callback must decide
         (".//*[re:test(@class, 'x*')]", ".//*[re:test(@class, 'x*')]"),
         (".//*[re:test(@class, '^$|nav')]", ".//*[re:test(@class, '^$|nav')]"),
@@ -37,6 +46,45 @@ PAGES = sorted([*ROOT.glob("tests/fixtures/**/*.html"), *ROOT.glob("data/demo/**
 )
 def test_guarded(path: str, expected: str) -> None:
     assert guarded(path) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("^(?:[Cc]omment(?!ary)|comol|disqus_thread)", ["omment", "comol", "disqus_thread"]),
+        ("mvp-post-add-(?:box|wrap)|infinite-?scroll", ["mvp-post-add-", "infinite"]),
+        ("(?:^| )ad-", ["ad-"]),
+        ("(^|\\s)bottom|bottom(\\s|$)", ["bottom"]),
+        ("(?:ab)+cd", ["ab"]),
+        # no literal every match must hold (one branch has none), or letter case ignored
+        ("x*", None),
+        ("(?:ab)?c*", None),
+        ("[0-9]+", None),
+        ("(?i)nav", None),
+        ("menu|[0-9]+", None),
+        ("menu|[Nn]av", ["menu", "av"]),
+    ],
+)
+def test_required_literals(pattern: str, expected: list[str] | None) -> None:
+    assert required_literals(pattern) == expected
+
+
+def test_required_literals_hold_in_every_match() -> None:
+    """Random strings that match a pattern each contain one of its literals."""
+    import random
+    import re
+
+    draw = random.Random(7)
+    patterns = ["^(?:[Cc]omment(?!ary)|comol)", "a(?:bc|de)+f", "(?:^| )ad-|dfp[Aa]d", "x(yz)?w", "hid(?:den)"]
+    alphabet = "abcdefwxyzCcomentrylpAD- "
+    for pattern in patterns:
+        literals = required_literals(pattern)
+        assert literals, pattern
+        compiled = re.compile(pattern)
+        for _ in range(4000):
+            text = "".join(draw.choice(alphabet) for _ in range(draw.randint(0, 12)))
+            if compiled.search(text):
+                assert any(literal in text for literal in literals), (pattern, text)
 
 
 def test_trafilatura_expressions_are_rewritten() -> None:

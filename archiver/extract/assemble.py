@@ -124,20 +124,22 @@ def _valid_timezone(hints: dict[str, Any]) -> str | None:
 
 
 def _fallback_titles(root: etree._Element) -> list[Candidate]:
+    """The first ``<h1>`` and the first ``<title>`` of the page, as title candidates (each walk stops
+    at the first one)."""
     found: list[Candidate] = []
-    for el in select(root, "//h1")[:1]:
-        found.append(Candidate(" ".join(el.itertext()), "html:h1"))
-    for el in select(root, "//title")[:1]:
-        found.append(Candidate(" ".join(el.itertext()), "html:title"))
+    for tag, source in (("h1", "html:h1"), ("title", "html:title")):
+        el = next(root.iter(tag), None)
+        if el is not None:
+            found.append(Candidate(" ".join(el.itertext()), source))
     return found
 
 
 def _headline(root: etree._Element, url: str, meta: Evidence, rules: SiteRules,
-              site_names: list[str]) -> tuple[str | None, etree._Element | None]:
+              site_names: list[str], fallback: list[Candidate]) -> tuple[str | None, etree._Element | None]:
     """The printed headline and its element (see ``headline.find_headline``), checked against the
-    titles the page declares."""
+    titles the page declares. ``fallback``: the page's ``_fallback_titles``."""
     patterns = rules.suffix_regexes()
-    declared = [_short(c.value) for c in meta.get("title") + _fallback_titles(root)[1:]
+    declared = [_short(c.value) for c in meta.get("title") + [c for c in fallback if c.source == "html:title"]
                 if isinstance(c.value, str)]
     # the declared titles without their site-name part, so that a logo heading does not match
     declared += [strip_site_name(t, site_names=site_names, url=url, patterns=patterns)
@@ -155,10 +157,12 @@ def _choose_title(
     from it. A family's page takes its title from the family's selectors or the metadata, and its
     headline is looked for only when the family finds no body (see ``_headline``)."""
     patterns = rules.suffix_regexes()
-    headline, anchor = _headline(root, url, meta, rules, site_names) if rules is GENERAL else (None, None)
+    fallback = _fallback_titles(root)
+    headline, anchor = (_headline(root, url, meta, rules, site_names, fallback) if rules is GENERAL
+                        else (None, None))
     title: str | None = None
     source: str | None = None
-    for cand in _ordered("title", meta, site, rules) + _fallback_titles(root):
+    for cand in _ordered("title", meta, site, rules) + fallback:
         if isinstance(cand.value, str):
             value = strip_site_name(_short(cand.value), site_names=site_names, url=url,
                                     patterns=patterns)
@@ -384,7 +388,7 @@ def build_record(
         put("body", _without_title(site.body, record.get("title")), rules.provenance)
     elif page_type != "listing":
         if rules is not GENERAL:  # a family's page whose body its selectors did not find
-            anchor = _headline(root, url, meta, rules, site_names)[1]
+            anchor = _headline(root, url, meta, rules, site_names, _fallback_titles(root))[1]
         body, body_source = general_body(source, url, root, anchor)
         put("body", _without_title(body, record.get("title")), body_source)
 

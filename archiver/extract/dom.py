@@ -81,7 +81,7 @@ def page_source(markup: str | bytes | None) -> bytes | None:
     if isinstance(markup, bytes):
         markup = markup.decode("utf-8", errors="replace")
     text = _XML_DECL.sub("", markup)
-    if not text.strip():
+    if not text or text.isspace():  # (``strip`` would copy the page to say the same)
         return None
     return _utf8_without_forbidden(text)
 
@@ -98,7 +98,6 @@ def parse_source(data: bytes | None) -> html.HtmlElement | None:
 
 
 _FORBIDDEN_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
-_FORBIDDEN_UTF8 = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF
 
 
 def _utf8_without_forbidden(text: str) -> bytes:
@@ -108,8 +107,10 @@ def _utf8_without_forbidden(text: str) -> bytes:
         data = text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: replaced, as a decoder would have
         data = text.encode("utf-8", "replace")
+    # the two non-characters are looked for in the text (a one-character search, and none at all in
+    # a text without characters that wide), the control characters in the bytes
     if (len(data.translate(None, _FORBIDDEN_BYTES)) == len(data)
-            and not any(forbidden in data for forbidden in _FORBIDDEN_UTF8)):
+            and "\ufffe" not in text and "\uffff" not in text):
         return data
     return _FORBIDDEN_CHARS.sub("", data.decode("utf-8")).encode("utf-8")
 
