@@ -620,6 +620,26 @@ def test_prose_dropped_inside_the_kept_stretch_is_restored_in_place() -> None:
     assert _restore_dropped(long_primary, "\n\n".join([intro, aside, first])) is None
 
 
+def test_lookups_stop_at_the_scan_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hostile page (megabytes of paragraphs) must not make the look-ups quadratic: past
+    ``_SCAN_BUDGET`` characters read nothing more is looked up, and nothing is restored or counted."""
+    import archiver.extract.fallback as fallback
+
+    intro, first, second, third = _CHAPTERS[:4]
+    primary = "\n\n".join([intro, first, third])
+    backup = "\n\n".join([intro, first, second, third])
+    texts = [intro, first, second, third]
+    assert fallback._restore_dropped(primary, backup) is not None
+    assert fallback._drops_inner_prose(primary, texts)
+    assert fallback._added_prose(primary, backup) == len(second)
+    # enough for the first two look-ups only: the dropped chapter is never reached
+    monkeypatch.setattr(fallback, "_SCAN_BUDGET", 2 * len(fallback._words(primary)))
+    assert fallback._restore_dropped(primary, backup) is None
+    assert fallback._added_prose(primary, backup) == 0
+    monkeypatch.setattr(fallback, "_SCAN_BUDGET", len(primary))
+    assert not fallback._drops_inner_prose(primary, texts)
+
+
 def test_dropped_inner_prose_is_seen_in_the_pages_paragraphs() -> None:
     from archiver.extract.fallback import _drops_inner_prose
 

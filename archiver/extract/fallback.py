@@ -339,11 +339,17 @@ def _added_prose(primary: str, backup: str) -> int:
     resiliparse's text (which also counts the short lines of menus and lists).
     """
     kept = _words(primary)
-    return sum(
-        len(p) for p in backup.split("\n\n")
-        if len(p) >= _PROSE_CHARS and p.rstrip().endswith(_SENTENCE_END)
-        and _words(p) not in kept
-    )
+    budget = _SCAN_BUDGET
+    added = 0
+    for paragraph in backup.split("\n\n"):
+        if not _prose(paragraph):
+            continue
+        budget -= len(kept)
+        if budget < 0:
+            break
+        if _words(paragraph) not in kept:
+            added += len(paragraph)
+    return added
 
 
 def _opening(text: str | None) -> str:
@@ -355,6 +361,10 @@ def _opening(text: str | None) -> str:
 
 # a dropped section is restored only when its prose is at least this share of what trafilatura kept
 _RESTORE_SHARE = 0.05
+# characters that the look-ups of one page's paragraphs in the other extractor's text may scan: far above
+# any real page (a 200 KB text looked up for 500 paragraphs is 100 million), it keeps a hostile page
+# (16 MB, tens of thousands of paragraphs) to a fraction of a second; past it, no more is looked up
+_SCAN_BUDGET = 256_000_000
 # characters from the middle of a paragraph looked up in trafilatura's text (the cheap check)
 _PROBE_CHARS = 32
 
@@ -375,6 +385,7 @@ def _drops_inner_prose(primary: str, texts: Iterable[str]) -> bool:
     rewriting of inline text changed only costs that run, never text).
     """
     enough = _RESTORE_SHARE * len(primary)
+    budget = _SCAN_BUDGET
     missing = 0
     pending = 0
     seen_kept = False
@@ -382,7 +393,10 @@ def _drops_inner_prose(primary: str, texts: Iterable[str]) -> bool:
     for text in texts:
         if len(text) < _PROSE_CHARS:
             continue
-        found = _found_in(primary, text, position)
+        found, scanned = _found_in(primary, text, position)
+        budget -= scanned
+        if budget < 0:
+            return False
         if found >= 0:
             position = found
             seen_kept = True
@@ -395,21 +409,25 @@ def _drops_inner_prose(primary: str, texts: Iterable[str]) -> bool:
     return False
 
 
-def _found_in(primary: str, text: str, position: int) -> int:
-    """Where a slice of ``text`` ends in ``primary`` (looked for from ``position`` first), or -1.
+def _found_in(primary: str, text: str, position: int) -> tuple[int, int]:
+    """Where a slice of ``text`` ends in ``primary`` (looked for from ``position`` first), or -1, and
+    about how many characters of ``primary`` the search read.
 
     Slices from the middle, then a quarter and three quarters in: a paragraph's string value joins
     the lines of a ``<br>`` with nothing or a space where trafilatura puts a newline, and one such
     join rarely falls in all three."""
     half = _PROBE_CHARS // 2
+    scanned = 0
     for centre in (len(text) // 2, len(text) // 4, 3 * len(text) // 4):
         probe = text[max(0, centre - half): centre + half]
         at = primary.find(probe, position)
         if at < 0 and position:
+            scanned += len(primary)
             at = primary.find(probe)
         if at >= 0:
-            return at + len(probe)
-    return -1
+            return at + len(probe), scanned + at - min(at, position)
+        scanned += len(primary)
+    return -1, scanned
 
 
 def _restore_dropped(primary: str, backup: str) -> str | None:
@@ -425,17 +443,22 @@ def _restore_dropped(primary: str, backup: str) -> str | None:
     (``bench/README.md``).
     """
     kept = _words(primary)
+    budget = _SCAN_BUDGET
     restored: dict[int, list[str]] = {}  # index of a shared backup paragraph -> prose after it
     anchor: int | None = None
     pending: list[str] = []
     backup_paragraphs = backup.split("\n\n")
     for index, paragraph in enumerate(backup_paragraphs):
+        budget -= len(kept)
+        if budget < 0:
+            break
         said = _words(paragraph)
-        if said.count(" ") >= 4 and said in kept:
+        shared = said in kept
+        if shared and said.count(" ") >= 4:
             if anchor is not None and pending:
                 restored[anchor] = pending
             anchor, pending = index, []
-        elif anchor is not None and _prose(paragraph) and said not in kept:
+        elif not shared and anchor is not None and _prose(paragraph):
             pending.append(paragraph)
     if sum(len(p) for found in restored.values() for p in found) < _RESTORE_SHARE * len(primary):
         return None
