@@ -35,6 +35,7 @@ from .pagedates import (
     visible_dates,
 )
 from .sites import GENERAL, SiteResult, SiteRules, apply_rules, find_family
+from .streamed import place_streamed_segments
 from .text import normalize_text
 from .titles import (
     fold_fullwidth,
@@ -295,6 +296,8 @@ def build_record(
     root = parse_source(source)
     if root is None or source is None:
         return {}
+    if place_streamed_segments(root, source):  # a streamed React page read as it is displayed
+        source = etree.tostring(root, encoding="utf-8")
     tz = _valid_timezone(hints)
     meta = read_metadata(root, url, tz)
     names = PageNames(root)  # lets selectors the page cannot match be skipped
