@@ -29,6 +29,7 @@ from lxml import html as lxml_html
 
 from .dom import html_parser
 from .text import clean_inline, element_text
+from .trafilatura_input import as_displayed_for_trafilatura
 from .xpath_guards import faster_xpaths
 
 log = logging.getLogger(__name__)
@@ -476,41 +477,6 @@ def _restore_dropped(primary: str, backup: str) -> str | None:
     return "\n\n".join(out)
 
 
-# the names trafilatura takes for a reader-comment section (its ``REMOVE_COMMENTS_XPATH``, which it
-# applies to the raw page when comments are not extracted)
-_TRAFILATURA_COMMENT_CLASS = re.compile(r"^[Cc]omment(?!ary)|(?:article|post)-comments")
-_TRAFILATURA_COMMENT_ID = re.compile(r"^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)")
-_PRUNED_AS_COMMENTS = frozenset({"div", "section", "details", "ol", "ul"})
-
-
-@contextlib.contextmanager
-def _story_not_comments(texts: dict[etree._Element, str]) -> Iterator[None]:
-    """While trafilatura runs, the elements around the page's first prose paragraph do not carry
-    names it takes for a comment section.
-
-    Comment threads follow the story; an element that holds the story's first paragraph of prose is
-    a wrapper whose name only starts like one (LessWrong's ``commentOnSelection``, the feature that
-    lets a reader comment on a selected sentence), and trafilatura would drop the whole story with
-    it. Names are changed on the lent tree and put back on leaving.
-    """
-    lead = next((p for p, text in texts.items() if _prose(text)), None)
-    changed: list[tuple[etree._Element, str, str]] = []
-    if lead is not None:
-        for el in lead.iterancestors():
-            if el.tag not in _PRUNED_AS_COMMENTS:
-                continue
-            for attr, pattern in (("class", _TRAFILATURA_COMMENT_CLASS), ("id", _TRAFILATURA_COMMENT_ID)):
-                value = el.get(attr)
-                if value and pattern.search(value):
-                    changed.append((el, attr, value))
-                    el.set(attr, "story-" + value)
-    try:
-        yield
-    finally:
-        for el, attr, value in changed:
-            el.set(attr, value)
-
-
 def general_body(html: str | bytes, url: str | None, root: etree._Element | None = None,
                  anchor: etree._Element | None = None) -> tuple[str | None, str]:
     """Main text of a page no family describes, and its provenance label.
@@ -528,7 +494,9 @@ def general_body(html: str | bytes, url: str | None, root: etree._Element | None
         lengths = {p: len(text) for p, text in texts.items()}
         total = sum(lengths.values())
         container = content_container(root, anchor, total, lengths)
-        with _story_not_comments(texts):
+        lead = next((p for p, text in texts.items() if _prose(text)), None)
+        with as_displayed_for_trafilatura(lead, root if container is None else container,
+                                          html if isinstance(html, bytes) else None):
             if container is None:
                 primary = fallback_body(root, url)
             else:

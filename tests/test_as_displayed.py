@@ -1,5 +1,6 @@
-"""Streamed React pages read as displayed (``archiver.extract.streamed``), and a story wrapper whose
-name starts like a comment section kept (``fallback._story_not_comments``).
+"""Pages read as displayed: streamed React pages' parts in place (``archiver.extract.streamed``); a
+story wrapper whose name starts like a comment section kept, and collapsed accordion panels shown,
+while trafilatura reads the page (``archiver.extract.trafilatura_input``).
 
 The page shapes are those of the WCXB dev pages' Next.js sites (a shell with ``<template id="B:n">``
 placeholders and "Loading..." fallbacks, the parts in hidden ``S:n`` divs after the footer, moved
@@ -13,8 +14,9 @@ from lxml import etree
 
 from archiver.extract import extract
 from archiver.extract.dom import page_source, parse_source
-from archiver.extract.fallback import _story_not_comments, fallback_body, paragraph_texts
+from archiver.extract.fallback import _prose, fallback_body, paragraph_texts
 from archiver.extract.streamed import place_streamed_segments
+from archiver.extract.trafilatura_input import as_displayed_for_trafilatura
 
 STORY = [
     "The night market on the river bank reopened on Friday after the rainy season, with more than two hundred "
@@ -152,7 +154,8 @@ def test_story_inside_a_comment_named_wrapper_is_kept_and_comments_are_not() -> 
     root = parse_source(page_source(page))
     assert root is not None
     assert "Reading slowly is a habit" not in (fallback_body(root, url) or "")  # what trafilatura does
-    with _story_not_comments(paragraph_texts(root)):
+    lead = next(p for p, text in paragraph_texts(root).items() if _prose(text))
+    with as_displayed_for_trafilatura(lead, root, page_source(page)):
         kept = fallback_body(root, url) or ""
     for paragraph in LONG_STORY:
         assert paragraph.strip() in kept
@@ -162,3 +165,74 @@ def test_story_inside_a_comment_named_wrapper_is_kept_and_comments_are_not() -> 
     record = extract(page, url)
     assert record["provenance"]["body"] == "fallback:trafilatura"
     assert LONG_STORY[2].strip() in record["body"] and "commute" not in record["body"]
+
+
+# an accordion as energysage.com's guides print it: the steps collapsed behind buttons that name
+# their panels with ``aria-controls``; the site's menu collapsed the same way
+ACCORDION_PAGE = """<html><head><title>Installing a rooftop water heater | Home Guides</title></head><body>
+<header><nav><button aria-controls="menu-panel" aria-expanded="false">Menu</button>
+<div id="menu-panel" style="display:none;"><ul><li><a href="/solar/">Solar</a></li>
+<li><a href="/heat-pumps/">Heat pumps</a></li><li><a href="/batteries/">Batteries</a></li></ul></div></nav></header>
+<main><article><h1>Installing a rooftop water heater</h1>
+<p>{intro}</p>
+<div class="es-accordion-list">{steps}</div>
+<p>{outro}</p>
+</article></main><footer><p>Home Guides, 2025</p></footer></body></html>"""
+STEP = """<div class="es-accordion"><div class="position-relative d-block"><a id="step_{n}_header" role="button"
+aria-controls="step_{n}_content" class="es-accordion-heading"><span role="heading" aria-level="3">{n}. {title}</span></a></div>
+<div id="step_{n}_content" style="display:none;" role="region" aria-labelledby="step_{n}_header">
+<div class="es-accordion-content"><p>{text}</p></div></div></div>"""
+STEPS = [
+    ("Check the roof", "Before anything is ordered, a fitter checks that the roof can carry a full tank and "
+     "that the pipes from it to the bathroom can be kept short enough to lose little heat."),
+    ("Choose the size", "A household of four usually needs a tank of about two hundred litres; a smaller one "
+     "runs out on cloudy days, and a larger one costs more than the extra hot water is worth."),
+    ("Book the fitting", "Fitting takes a day, most of it spent on the pipework; ask for the pressure valve "
+     "to be tested while the fitter is still there, not after the first cold shower."),
+]
+
+
+def test_collapsed_accordion_panels_are_part_of_the_body() -> None:
+    steps = "".join(STEP.format(n=n, title=title, text=text) for n, (title, text) in enumerate(STEPS, 1))
+    intro = ("A solar water heater on the roof can cover most of a household's hot water for much of the "
+             "year, and fitting one is simpler than many owners expect.")
+    outro = ("Once it is running, a yearly look at the panel's glass and the valve is all the care it needs, "
+             "and most tanks last fifteen years or more.")
+    page = ACCORDION_PAGE.format(intro=intro, steps=steps, outro=outro)
+    record = extract(page, "https://homeguides.example/solar/rooftop-water-heater/")
+    body = record["body"]
+    positions = [body.find(text) for text in (intro, *(t for _, t in STEPS), outro)]
+    assert -1 not in positions and positions == sorted(positions), body
+    assert "Heat pumps" not in body  # the menu was shown too, and is still left out as a menu
+    # trafilatura alone leaves the steps out
+    root = parse_source(page_source(page))
+    assert root is not None
+    assert STEPS[0][1] not in (fallback_body(root, None) or "")
+    with as_displayed_for_trafilatura(None, root, page_source(page)):
+        assert STEPS[0][1] in (fallback_body(root, None) or "")
+    # and the page is put back as it was
+    assert root.get_element_by_id("step_1_content").get("style") == "display:none;"
+    assert root.get_element_by_id("menu-panel").get("style") == "display:none;"
+
+
+def test_hidden_blocks_that_no_control_opens_stay_hidden() -> None:
+    """A hidden block with an id that no ``aria-controls`` names (a modal, a template for a script)
+    is not shown."""
+    secret = "This sign-up form text is only ever shown by a script and is not part of the story at all."
+    page = ACCORDION_PAGE.format(intro=STORY[0], steps=f'<div id="signup" style="display: none"><p>{secret}</p></div>',
+                                 outro=STORY[1])
+    root = parse_source(page_source(page))
+    assert root is not None
+    with as_displayed_for_trafilatura(None, root, page_source(page)):
+        assert root.get_element_by_id("signup").get("style") == "display: none"
+    assert secret not in (extract(page, "https://homeguides.example/x/").get("body") or "")
+
+
+def test_panels_sharing_an_id_are_all_shown() -> None:
+    """A component repeated on a page often repeats its ids (energysage's accordions all name
+    ``undefined_0_content``): every panel a control names is shown, not only the first."""
+    first = STEP.format(n=1, title=STEPS[0][0], text=STEPS[0][1])
+    second = STEP.format(n=1, title=STEPS[1][0], text=STEPS[1][1])
+    page = ACCORDION_PAGE.format(intro=STORY[0], steps=first + "<h2>Costs</h2>" + second, outro=STORY[2])
+    body = extract(page, "https://homeguides.example/solar/costs/")["body"]
+    assert STEPS[0][1] in body and STEPS[1][1] in body

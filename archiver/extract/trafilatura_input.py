@@ -1,0 +1,106 @@
+"""The page as trafilatura is shown it: two of its readings of markup corrected for one call.
+
+trafilatura decides what is boilerplate partly by names and by hiding, read from the raw markup:
+an element whose class starts with "comment" is a comment thread, an element hidden by a
+``hidden`` attribute, ``aria-hidden`` or an inline ``display:none`` is not shown. Two kinds of
+page break those readings in ways a reader never sees (measured on the WCXB dev pages,
+``bench/README.md``):
+
+- a wrapper around the story named for a feature, not a thread (LessWrong's
+  ``commentOnSelection``, which lets a reader comment on a selected sentence): trafilatura drops
+  the whole story with it;
+- the panels of an accordion or of tabs, collapsed until the reader opens them (a guide's steps,
+  a product's sections): hidden in the markup, they are the page's content as much as the heading
+  that opens them. A panel is known by the button that names it (``aria-controls``); a hidden
+  block that no control opens (a modal, a script's template) stays hidden.
+
+The changes are made on the tree lent to trafilatura (which copies it before its own work) and
+undone on leaving, so every other stage reads the page as parsed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+# the names trafilatura takes for a reader-comment section (its ``REMOVE_COMMENTS_XPATH``, which it
+# applies to the raw page when comments are not extracted)
+_COMMENT_CLASS = re.compile(r"^[Cc]omment(?!ary)|(?:article|post)-comments")
+_COMMENT_ID = re.compile(r"^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)")
+_PRUNED_AS_COMMENTS = frozenset({"div", "section", "details", "ol", "ul"})
+
+# an accordion's or a tab list's panel: the element a control's ``aria-controls`` names (WAI-ARIA's
+# disclosure and tabs patterns). The names are read from the page's bytes (a tenth of a millisecond;
+# a search of the tree for the controls costs twice that) and the panels found by one walk of the
+# elements with an id and a way of being hidden: not by ``id()``, which finds only the first of
+# several elements sharing an id, as the panels of a component repeated on a page often do.
+_CONTROLS = re.compile(rb"""aria-controls\s*=\s*["']?([^"'>]{1,2000})""")
+_NAMED_HIDDEN = etree.XPath(
+    ".//*[@id][@style or @hidden or @aria-hidden][contains($names, concat(' ', @id, ' '))]")
+_MAX_PANELS = 500
+_HIDING_STYLE = re.compile(r"(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important)?\s*;?",
+                           re.IGNORECASE)
+
+
+@contextlib.contextmanager
+def as_displayed_for_trafilatura(lead: etree._Element | None, tree: etree._Element,
+                                 source: bytes | None) -> Iterator[None]:
+    """While trafilatura reads ``tree`` (the page or the container it is lent): the elements around
+    ``lead`` (the page's first paragraph of prose) without names trafilatura takes for a comment
+    section, and the collapsed panels in ``tree`` that a control names shown. Comment threads
+    follow the story, so an element holding its first paragraph is not one. ``source``: the page's
+    bytes, where the controls are looked for.
+    """
+    changed: list[tuple[etree._Element, str, str | None]] = []
+    try:
+        if lead is not None:
+            _defuse_comment_names(lead, changed)
+        if source and b"aria-controls" in source:
+            _show_panels(tree, source, changed)
+        yield
+    finally:
+        for el, attr, value in reversed(changed):
+            if value is None:
+                el.attrib.pop(attr, None)
+            else:
+                el.set(attr, value)
+
+
+def _set(el: etree._Element, attr: str, value: str | None,
+         changed: list[tuple[etree._Element, str, str | None]]) -> None:
+    """Give ``el`` a new ``attr`` value (``None``: none), remembering the old one."""
+    changed.append((el, attr, el.get(attr)))
+    if value is None:
+        el.attrib.pop(attr, None)
+    else:
+        el.set(attr, value)
+
+
+def _defuse_comment_names(lead: etree._Element,
+                          changed: list[tuple[etree._Element, str, str | None]]) -> None:
+    for el in lead.iterancestors():
+        if el.tag not in _PRUNED_AS_COMMENTS:
+            continue
+        for attr, pattern in (("class", _COMMENT_CLASS), ("id", _COMMENT_ID)):
+            value = el.get(attr)
+            if value and pattern.search(value):
+                _set(el, attr, "story-" + value, changed)
+
+
+def _show_panels(tree: etree._Element, source: bytes,
+                 changed: list[tuple[etree._Element, str, str | None]]) -> None:
+    names = {name for value in _CONTROLS.findall(source)
+             for name in value.decode("utf-8", "replace").split()}
+    if not names:
+        return
+    for panel in _NAMED_HIDDEN(tree, names=" " + " ".join(sorted(names)) + " ")[:_MAX_PANELS]:
+        style = panel.get("style")
+        if style and _HIDING_STYLE.search(style):
+            _set(panel, "style", _HIDING_STYLE.sub("", style), changed)
+        if "hidden" in panel.attrib:
+            _set(panel, "hidden", None, changed)
+        if panel.get("aria-hidden") == "true":
+            _set(panel, "aria-hidden", None, changed)
