@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from lxml import etree
@@ -34,10 +35,12 @@ _PRUNED_AS_COMMENTS = frozenset({"div", "section", "details", "ol", "ul"})
 
 # an accordion's or a tab list's panel: the element a control's ``aria-controls`` names (WAI-ARIA's
 # disclosure and tabs patterns). The names are read from the page's bytes (a tenth of a millisecond;
-# a search of the tree for the controls costs twice that) and the panels found by one walk of the
-# elements with an id and a way of being hidden: not by ``id()``, which finds only the first of
-# several elements sharing an id, as the panels of a component repeated on a page often do.
+# a search of the tree for the controls costs twice that) and the panels found by the parser's table
+# of ids, in one call. ``id()`` finds only the first of several elements sharing an id, as the panels
+# of a component repeated on a page do (and so do the buttons naming them): a name that several
+# controls give is looked for by a walk of the hidden elements with an id.
 _CONTROLS = re.compile(rb"""aria-controls\s*=\s*["']?([^"'>]{1,2000})""")
+_BY_IDS = etree.XPath("id($names)")
 _NAMED_HIDDEN = etree.XPath(
     ".//*[@id][@style or @hidden or @aria-hidden][contains($names, concat(' ', @id, ' '))]")
 _MAX_PANELS = 500
@@ -92,11 +95,16 @@ def _defuse_comment_names(lead: etree._Element,
 
 def _show_panels(tree: etree._Element, source: bytes,
                  changed: list[tuple[etree._Element, str, str | None]]) -> None:
-    names = {name for value in _CONTROLS.findall(source)
-             for name in value.decode("utf-8", "replace").split()}
-    if not names:
-        return
-    for panel in _NAMED_HIDDEN(tree, names=" " + " ".join(sorted(names)) + " ")[:_MAX_PANELS]:
+    controls = Counter(name for value in _CONTROLS.findall(source)
+                       for name in value.decode("utf-8", "replace").split())
+    once = sorted(name for name, count in controls.items() if count == 1)
+    repeated = sorted(name for name, count in controls.items() if count > 1)
+    panels = _BY_IDS(tree, names=" ".join(once)) if once else []
+    if repeated:
+        panels += _NAMED_HIDDEN(tree, names=" " + " ".join(repeated) + " ")
+    for panel in panels[:_MAX_PANELS]:
+        if not isinstance(panel.tag, str):
+            continue
         style = panel.get("style")
         if style and _HIDING_STYLE.search(style):
             _set(panel, "style", _HIDING_STYLE.sub("", style), changed)
