@@ -236,3 +236,49 @@ def test_panels_sharing_an_id_are_all_shown() -> None:
     page = ACCORDION_PAGE.format(intro=STORY[0], steps=first + "<h2>Costs</h2>" + second, outro=STORY[2])
     body = extract(page, "https://homeguides.example/solar/costs/")["body"]
     assert STEPS[0][1] in body and STEPS[1][1] in body
+
+
+def test_a_hostile_streamed_page_is_placed_in_bounded_work() -> None:
+    """Thousands of parts and placeholders side by side, fallbacks without closing comments: parts
+    go in up to the cap, in order, no fallback walk runs on past its bound, and no text is lost.
+    (A position count per insert made this quadratic: 8 s for this page.)"""
+    from archiver.extract import streamed
+
+    parts = streamed._MAX_SEGMENTS + 500
+    page = (
+        "<html><body><article><h1>Night market</h1>"
+        + "".join(f'<template id="B:{i}"></template><div>Loading...</div>' for i in range(parts))
+        + "</article>"
+        + "".join(f'<div hidden id="S:{i}"><p>part {i} of the story</p></div>' for i in range(parts))
+        + "</body></html>"
+    )
+    root, moved = _placed(page)
+    assert moved == streamed._MAX_SEGMENTS
+    article = root.find(".//article")
+    placed = [_text(p) for p in article.iter("p")]
+    assert placed == [f"part {i} of the story" for i in range(streamed._MAX_SEGMENTS)]
+    assert len(root.xpath("//*[@hidden][starts-with(@id, 'S:')]")) == 500  # past the cap: left as they were
+    assert _text(article).count("Loading...") == parts  # no closing comment: every fallback kept
+
+
+def test_a_hostile_page_of_controls_shows_a_bounded_number_of_panels() -> None:
+    from archiver.extract import trafilatura_input
+
+    count = 3000
+    page = (
+        "<html><body><article>"
+        + "".join(f'<button aria-controls="panel-{i}">open</button>'
+                  f'<div id="panel-{i}" style="display:none"><p>answer {i}</p></div>' for i in range(count))
+        + "".join(f'<button aria-controls="shared">open</button><div id="shared" hidden><p>again {i}</p></div>'
+                  for i in range(count))
+        + "</article></body></html>"
+    )
+    source = page_source(page)
+    root = parse_source(source)
+    assert root is not None and source is not None
+    with as_displayed_for_trafilatura(None, root, source):
+        shown = [el for el in root.iter("div") if el.get("style") == "" or
+                 (el.get("id") == "shared" and "hidden" not in el.attrib)]
+        assert len(shown) == trafilatura_input._MAX_PANELS
+    assert all(el.get("style") == "display:none" for el in root.iter("div") if el.get("id") != "shared")
+    assert all("hidden" in el.attrib for el in root.iter("div") if el.get("id") == "shared")

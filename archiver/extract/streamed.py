@@ -29,6 +29,9 @@ _SEGMENTS = etree.XPath("//*[@hidden][starts-with(@id, 'S:')]")
 _PLACEHOLDERS = etree.XPath("//template[starts-with(@id, 'B:') or starts-with(@id, 'P:')]")
 # at most this many parts are placed on one page (a real page streams tens)
 _MAX_SEGMENTS = 2000
+# a boundary's fallback is looked for among at most this many nodes after its placeholder (React's
+# are a line or a skeleton of a few elements)
+_FALLBACK_NODES = 200
 
 
 def place_streamed_segments(root: etree._Element, source: bytes) -> int:
@@ -78,12 +81,14 @@ def _inside(node: etree._Element, ancestor: etree._Element) -> bool:
 def _drop_fallback(placeholder: etree._Element) -> None:
     """Remove what a boundary shows until its part arrives: the nodes after ``placeholder`` up to
     the ``<!--/$-->`` comment that closes the boundary (nested boundaries counted), as React does.
-    Nothing is removed when that comment is not there (a page saved without its comments): a
-    stray "Loading..." line is a smaller harm than the rest of a section taken for a fallback."""
+    Nothing is removed when that comment is not among the next ``_FALLBACK_NODES`` siblings (a
+    page saved without its comments): a stray "Loading..." line is a smaller harm than the rest of
+    a section taken for a fallback."""
     fallback: list[etree._Element] = []
     depth = 0
-    node = placeholder.getnext()
-    while node is not None:
+    for node in placeholder.itersiblings():
+        if len(fallback) >= _FALLBACK_NODES:
+            return
         if node.tag is etree.Comment:
             data = (node.text or "").strip()
             if data == "/$":
@@ -93,7 +98,6 @@ def _drop_fallback(placeholder: etree._Element) -> None:
             elif data in ("$", "$?", "$!"):
                 depth += 1
         fallback.append(node)
-        node = node.getnext()
     else:
         return
     placeholder.tail = None
@@ -102,29 +106,21 @@ def _drop_fallback(placeholder: etree._Element) -> None:
 
 
 def _replace(placeholder: etree._Element, segment: etree._Element) -> None:
-    """Put ``segment``'s content (its text and children) where ``placeholder`` is, and remove both."""
+    """Put ``segment``'s content (its text and children) where ``placeholder`` is, and remove both.
+    Each child is put before the placeholder (no position is counted: a page may hold thousands
+    of siblings), and the placeholder's tail then follows the last of them."""
     parent = placeholder.getparent()
     if parent is None:
         return
-    text = segment.text or ""
-    children = list(segment)
-    tail = placeholder.tail or ""
-    index = parent.index(placeholder)
-    previous = placeholder.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
-    parent.remove(placeholder)
-    for offset, child in enumerate(children):
-        parent.insert(index + offset, child)  # moves it out of the segment, with its tail
-    if children:
-        last = children[-1]
-        last.tail = (last.tail or "") + tail
-    elif previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
+    if segment.text:
+        previous = placeholder.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + segment.text
+        else:
+            parent.text = (parent.text or "") + segment.text
+    for child in list(segment):
+        placeholder.addprevious(child)  # moves it out of the segment, with its tail
+    _remove(placeholder)
     _remove(segment)
 
 

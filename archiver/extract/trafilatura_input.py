@@ -43,7 +43,9 @@ _CONTROLS = re.compile(rb"""aria-controls\s*=\s*["']?([^"'>]{1,2000})""")
 _BY_IDS = etree.XPath("id($names)")
 _NAMED_HIDDEN = etree.XPath(
     ".//*[@id][@style or @hidden or @aria-hidden][contains($names, concat(' ', @id, ' '))]")
+# at most this many panels are shown, and names that several controls give looked for, on one page
 _MAX_PANELS = 500
+_MAX_REPEATED = 50
 _HIDING_STYLE = re.compile(r"(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important)?\s*;?",
                            re.IGNORECASE)
 
@@ -97,8 +99,9 @@ def _show_panels(tree: etree._Element, source: bytes,
                  changed: list[tuple[etree._Element, str, str | None]]) -> None:
     controls = Counter(name for value in _CONTROLS.findall(source)
                        for name in value.decode("utf-8", "replace").split())
-    once = sorted(name for name, count in controls.items() if count == 1)
-    repeated = sorted(name for name, count in controls.items() if count > 1)
+    once = sorted(name for name, count in controls.items() if count == 1)[:_MAX_PANELS]
+    # each hidden element with an id is tested against the whole list: kept short on a hostile page
+    repeated = sorted(name for name, count in controls.items() if count > 1)[:_MAX_REPEATED]
     panels = _BY_IDS(tree, names=" ".join(once)) if once else []
     if repeated:
         panels += _NAMED_HIDDEN(tree, names=" " + " ".join(repeated) + " ")
