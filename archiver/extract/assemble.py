@@ -297,7 +297,9 @@ def build_record(
     if root is None or source is None:
         return {}
     if place_streamed_segments(root, source):  # a streamed React page read as it is displayed
-        source = etree.tostring(root, encoding="utf-8")
+        # the bytes resiliparse and the family markers read say the same (HTML serialisation:
+        # ``<div/>`` would open a div for an HTML parser)
+        source = etree.tostring(root, encoding="utf-8", method="html")
     tz = _valid_timezone(hints)
     meta = read_metadata(root, url, tz)
     names = PageNames(root)  # lets selectors the page cannot match be skipped

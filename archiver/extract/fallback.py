@@ -14,7 +14,9 @@ cross-document cache, so the same page always gives the same text. Lines that ar
 closing "More from ..." heading and a second copy of a repeated block of paragraphs.
 resiliparse's candidate leaves reader-comment sections out. Where trafilatura's text is kept, the
 prose paragraphs of a section it dropped from the middle of the story (resiliparse has them, between
-two paragraphs both kept) are put back in place (``_restore_dropped``).
+two paragraphs both kept) are put back in place (``_restore_dropped``). While trafilatura reads the
+page, collapsed accordion panels are shown and the story's wrapper never bears a comment thread's
+name (``trafilatura_input``).
 """
 
 from __future__ import annotations

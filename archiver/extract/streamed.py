@@ -60,7 +60,7 @@ def place_streamed_segments(root: etree._Element, source: bytes) -> int:
         if (placeholder is None or _inside(placeholder, segment)
                 or not _attached(placeholder, root) or not _attached(segment, root)):
             continue
-        if placeholder_id.startswith("B:"):
+        if placeholder_id and placeholder_id.startswith("B:"):
             _drop_fallback(placeholder)
         _replace(placeholder, segment)
         moved += 1
