@@ -113,11 +113,7 @@ def _replace(placeholder: etree._Element, segment: etree._Element) -> None:
     if parent is None:
         return
     if segment.text:
-        previous = placeholder.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + segment.text
-        else:
-            parent.text = (parent.text or "") + segment.text
+        _text_before(placeholder, segment.text)
     for child in list(segment):
         placeholder.addprevious(child)  # moves it out of the segment, with its tail
     _remove(placeholder)
@@ -130,9 +126,15 @@ def _remove(node: etree._Element) -> None:
     if parent is None:
         return
     if node.tail:
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
+        _text_before(node, node.tail)
     parent.remove(node)
+
+
+def _text_before(node: etree._Element, text: str) -> None:
+    """Add ``text`` just before ``node``: to its previous sibling's tail, or its parent's text."""
+    previous = node.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent = node.getparent()
+        parent.text = (parent.text or "") + text
