@@ -282,3 +282,47 @@ def test_a_hostile_page_of_controls_shows_a_bounded_number_of_panels() -> None:
         assert len(shown) == trafilatura_input._MAX_PANELS
     assert all(el.get("style") == "display:none" for el in root.iter("div") if el.get("id") != "shared")
     assert all("hidden" in el.attrib for el in root.iter("div") if el.get("id") == "shared")
+
+
+# questions folded into HTML's own disclosure widget, as the Harvard Nutrition Source prints them
+DETAILS_PAGE = """<html><head><title>Reading food labels | Nutrition Notes</title></head><body>
+<header><details class="menu-drawer-container"><summary>Menu</summary><ul>
+<li><a href="/recipes/">Recipes</a></li><li><a href="/guides/">Guides</a></li><li><a href="/about/">About</a></li></ul>
+</details></header>
+<main><article><h1>Reading food labels</h1>
+<p>{intro}</p>
+<h2 class="wp-block-heading">Your Questions Answered</h2>
+<div class="hsph-bootstrap">{questions}</div>
+<p>{outro}</p>
+</article></main></body></html>"""
+QUESTION = """<details id="expandable-{n}" class="expandable bg-light border-left py-1 px-3 mb-4">
+<summary class="h6 my-2" role="heading" aria-level="6">{question}</summary>
+<p><br />{answer}</p></details>"""
+QUESTIONS = [
+    ("Is the serving size the amount I should eat?", "No: the serving size is the amount the maker used to "
+     "work out the figures on the label, and it is often smaller than what people actually eat at one sitting."),
+    ("What does a daily value of 20 percent mean?", "It means one serving gives a fifth of what an average "
+     "adult needs of that nutrient in a day, which counts as a lot for salt and as a good amount for fibre."),
+]
+
+
+def test_questions_in_details_are_part_of_the_body() -> None:
+    questions = "".join(QUESTION.format(n=n, question=q, answer=a) for n, (q, a) in enumerate(QUESTIONS))
+    intro = ("Food labels carry more than a list of ingredients, and a minute spent on the panel at the back "
+             "of the pack can tell you most of what you need to know about what is inside.")
+    outro = ("The same label rules apply to drinks, so a bottle of juice deserves the same look as a box of "
+             "cereal before it goes into the basket.")
+    page = DETAILS_PAGE.format(intro=intro, questions=questions, outro=outro)
+    body = extract(page, "https://nutrition-notes.example/labels/")["body"]
+    positions = [body.find(text) for text in (intro, *(a for _, a in QUESTIONS), outro)]
+    assert -1 not in positions and positions == sorted(positions), body
+    assert "Recipes" not in body  # the menu folded the same way is still left out as a menu
+    root = parse_source(page_source(page))
+    assert root is not None
+    assert QUESTIONS[0][1] not in (fallback_body(root, None) or "")  # trafilatura alone drops them
+    disclosures: list = []
+    paragraph_texts(root, disclosures)
+    assert [d.get("class") for d in disclosures][1:] == ["expandable bg-light border-left py-1 px-3 mb-4"] * 2
+    with as_displayed_for_trafilatura(None, root, page_source(page), disclosures):
+        assert QUESTIONS[0][1] in (fallback_body(root, None) or "")
+    assert root.get_element_by_id("expandable-0").get("class").startswith("expandable")  # put back

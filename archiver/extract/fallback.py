@@ -239,7 +239,6 @@ def _resiliparse_text(html: str | bytes, keep: str = "") -> str | None:
 # paragraph text: what it leaves out is then furniture trafilatura would drop anyway
 _CONTAINER_SHARE = 0.75
 _CONTAINERS = etree.XPath("//article | //main | //*[@role='main']")
-_PARAGRAPHS = etree.XPath("//p")
 _STRING_VALUE = etree.XPath("string()", smart_strings=False)
 
 
@@ -248,10 +247,21 @@ def _is_container(el: etree._Element) -> bool:
     return el.tag in ("article", "main") or el.get("role") == "main"
 
 
-def paragraph_texts(root: etree._Element) -> dict[etree._Element, str]:
+def paragraph_texts(root: etree._Element,
+                    disclosures: list[etree._Element] | None = None) -> dict[etree._Element, str]:
     """Each ``<p>`` of the page and its text, whitespace collapsed, in document order (read once,
-    for the page's total, every container's share of it and ``_drops_inner_prose``)."""
-    return {p: " ".join(_STRING_VALUE(p).split()) for p in _PARAGRAPHS(root)}
+    for the page's total, every container's share of it and ``_drops_inner_prose``).
+
+    ``disclosures``, when given, receives the page's ``<details>`` elements, found by the same walk
+    (lxml's walk by tag names costs less than the XPath ``//p`` alone).
+    """
+    texts: dict[etree._Element, str] = {}
+    for el in root.iter("p", "details"):
+        if el.tag == "p":
+            texts[el] = " ".join(_STRING_VALUE(el).split())
+        elif disclosures is not None:
+            disclosures.append(el)
+    return texts
 
 
 def paragraph_lengths(root: etree._Element) -> dict[etree._Element, int]:
@@ -492,13 +502,14 @@ def general_body(html: str | bytes, url: str | None, root: etree._Element | None
     if root is None:
         primary = fallback_body(html, url)
     else:
-        texts = paragraph_texts(root)
+        disclosures: list[etree._Element] = []
+        texts = paragraph_texts(root, disclosures)
         lengths = {p: len(text) for p, text in texts.items()}
         total = sum(lengths.values())
         container = content_container(root, anchor, total, lengths)
         lead = next((p for p, text in texts.items() if _prose(text)), None)
         with as_displayed_for_trafilatura(lead, root if container is None else container,
-                                          html if isinstance(html, bytes) else None):
+                                          html if isinstance(html, bytes) else None, disclosures):
             if container is None:
                 primary = fallback_body(root, url)
             else:

@@ -12,7 +12,9 @@ page break those readings in ways a reader never sees (measured on the WCXB dev 
 - the panels of an accordion or of tabs, collapsed until the reader opens them (a guide's steps,
   a product's sections): hidden in the markup, they are the page's content as much as the heading
   that opens them. A panel is known by the button that names it (``aria-controls``); a hidden
-  block that no control opens (a modal, a script's template) stays hidden.
+  block that no control opens (a modal, a script's template) stays hidden. HTML's own disclosure
+  widget, ``<details>``, is read without its class and id, which trafilatura would take for
+  boilerplate ("expandable", "collapsible").
 
 The changes are made on the tree lent to trafilatura (which copies it before its own work) and
 undone on leaving, so every other stage reads the page as parsed.
@@ -23,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from lxml import etree
 
@@ -52,12 +54,14 @@ _HIDING_STYLE = re.compile(r"(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?
 
 @contextlib.contextmanager
 def as_displayed_for_trafilatura(lead: etree._Element | None, tree: etree._Element,
-                                 source: bytes | None) -> Iterator[None]:
+                                 source: bytes | None,
+                                 disclosures: Sequence[etree._Element] = ()) -> Iterator[None]:
     """While trafilatura reads ``tree`` (the page or the container it is lent): the elements around
     ``lead`` (the page's first paragraph of prose) without names trafilatura takes for a comment
-    section, and the collapsed panels in ``tree`` that a control names shown. Comment threads
-    follow the story, so an element holding its first paragraph is not one. ``source``: the page's
-    bytes, where the controls are looked for.
+    section, the collapsed panels in ``tree`` that a control names shown, and the page's
+    ``disclosures`` (its ``<details>`` elements) without names at all. Comment threads follow the
+    story, so an element holding its first paragraph is not one. ``source``: the page's bytes,
+    where the controls are looked for.
     """
     changed: list[tuple[etree._Element, str, str | None]] = []
     try:
@@ -65,6 +69,12 @@ def as_displayed_for_trafilatura(lead: etree._Element | None, tree: etree._Eleme
             _defuse_comment_names(lead, changed)
         if source and b"aria-controls" in source:
             _show_panels(tree, source, changed)
+        for details in disclosures[:_MAX_PANELS]:
+            # HTML's own disclosure widget: what it folds is content, whatever its class says
+            # (trafilatura drops ``<details class="expandable">`` as boilerplate by the name)
+            for attr in ("class", "id"):
+                if details.get(attr) is not None:
+                    _set(details, attr, None, changed)
         yield
     finally:
         for el, attr, value in reversed(changed):
