@@ -277,8 +277,8 @@ def test_a_hostile_page_of_controls_shows_a_bounded_number_of_panels() -> None:
     root = parse_source(source)
     assert root is not None and source is not None
     with as_displayed_for_trafilatura(None, root, source):
-        shown = [el for el in root.iter("div") if el.get("style") == "" or
-                 (el.get("id") == "shared" and "hidden" not in el.attrib)]
+        shown = [el for el in root.iter("div") if (el.get("id") != "shared" and "style" not in el.attrib)
+                 or (el.get("id") == "shared" and "hidden" not in el.attrib)]
         assert len(shown) == trafilatura_input._MAX_PANELS
     assert all(el.get("style") == "display:none" for el in root.iter("div") if el.get("id") != "shared")
     assert all("hidden" in el.attrib for el in root.iter("div") if el.get("id") == "shared")
@@ -326,3 +326,33 @@ def test_questions_in_details_are_part_of_the_body() -> None:
     with as_displayed_for_trafilatura(None, root, page_source(page), disclosures):
         assert QUESTIONS[0][1] in (fallback_body(root, None) or "")
     assert root.get_element_by_id("expandable-0").get("class").startswith("expandable")  # put back
+
+
+def test_panels_hidden_by_a_class_or_inside_a_hidden_wrapper_are_shown() -> None:
+    """Two more ways an accordion hides its panels: a stylesheet's class (Tailwind's ``hidden``, as on
+    affordablecollegesonline.org) and a collapsing box around a visible panel (Chakra UI's
+    ``chakra-collapse`` with ``display:none``)."""
+    tailwind = (
+        '<div class="ss-accordion"><button aria-controls="content-1" id="header-1" aria-expanded="false" '
+        'class="ss-accordion-toggle"><h3>Our methodology</h3></button>'
+        f'<div id="content-1" class="ss-accordion-content pl-2 border-b hidden "><div><p>{STEPS[0][1]}</p></div></div></div>'
+    )
+    chakra = (
+        '<div class="chakra-accordion__item"><h2><button type="button" id="accordion-button-2" '
+        'aria-expanded="false" aria-controls="accordion-panel-2" class="chakra-accordion__button">Sizes</button></h2>'
+        '<div class="chakra-collapse" style="overflow:hidden;display:none;opacity:0;height:0px">'
+        '<div role="region" id="accordion-panel-2" aria-labelledby="accordion-button-2" class="chakra-accordion__panel">'
+        f"<p>{STEPS[1][1]}</p></div></div></div>"
+    )
+    page = ACCORDION_PAGE.format(intro=STORY[0], steps=tailwind + chakra, outro=STORY[2])
+    root = parse_source(page_source(page))
+    assert root is not None
+    alone = fallback_body(root, None) or ""
+    assert STEPS[0][1] not in alone and STEPS[1][1] not in alone
+    with as_displayed_for_trafilatura(None, root, page_source(page)):
+        shown = fallback_body(root, None) or ""
+    assert STEPS[0][1] in shown and STEPS[1][1] in shown
+    assert root.get_element_by_id("content-1").get("class").endswith("hidden ")  # put back
+    assert "display:none" in root.get_element_by_id("accordion-panel-2").getparent().get("style")
+    body = extract(page, "https://homeguides.example/solar/sizes/")["body"]
+    assert STEPS[0][1] in body and STEPS[1][1] in body

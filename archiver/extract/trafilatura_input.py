@@ -26,6 +26,7 @@ import contextlib
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from itertools import islice
 
 from lxml import etree
 
@@ -40,16 +41,18 @@ _PRUNED_AS_COMMENTS = frozenset({"div", "section", "details", "ol", "ul"})
 # a search of the tree for the controls costs twice that) and the panels found by the parser's table
 # of ids, in one call. ``id()`` finds only the first of several elements sharing an id, as the panels
 # of a component repeated on a page do (and so do the buttons naming them): a name that several
-# controls give is looked for by a walk of the hidden elements with an id.
+# controls give is looked for by a walk of the elements with an id.
 _CONTROLS = re.compile(rb"""aria-controls\s*=\s*["']?([^"'>]{1,2000})""")
 _BY_IDS = etree.XPath("id($names)")
-_NAMED_HIDDEN = etree.XPath(
-    ".//*[@id][@style or @hidden or @aria-hidden][contains($names, concat(' ', @id, ' '))]")
+_NAMED = etree.XPath(".//*[@id][contains($names, concat(' ', @id, ' '))]")
+# the class words of stylesheets that hide an element until a script shows it
+_HIDING_CLASS = re.compile(r"(?:^|\s)(?:hidden|hide|is-hidden|d-none|collapse|collapsed)(?:\s|$)")
+# hidden wrappers above a panel that are shown with it
+_WRAPPERS = 2
 # at most this many panels are shown, and names that several controls give looked for, on one page
 _MAX_PANELS = 500
 _MAX_REPEATED = 50
-_HIDING_STYLE = re.compile(r"(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important)?\s*;?",
-                           re.IGNORECASE)
+_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
 @contextlib.contextmanager
@@ -110,18 +113,34 @@ def _show_panels(tree: etree._Element, source: bytes,
     controls = Counter(name for value in _CONTROLS.findall(source)
                        for name in value.decode("utf-8", "replace").split())
     once = sorted(name for name, count in controls.items() if count == 1)[:_MAX_PANELS]
-    # each hidden element with an id is tested against the whole list: kept short on a hostile page
+    # each element with an id is tested against the whole list: kept short on a hostile page
     repeated = sorted(name for name, count in controls.items() if count > 1)[:_MAX_REPEATED]
     panels = _BY_IDS(tree, names=" ".join(once)) if once else []
     if repeated:
-        panels += _NAMED_HIDDEN(tree, names=" " + " ".join(repeated) + " ")
+        panels += _NAMED(tree, names=" " + " ".join(repeated) + " ")
     for panel in panels[:_MAX_PANELS]:
         if not isinstance(panel.tag, str):
             continue
-        style = panel.get("style")
-        if style and _HIDING_STYLE.search(style):
-            _set(panel, "style", _HIDING_STYLE.sub("", style), changed)
-        if "hidden" in panel.attrib:
-            _set(panel, "hidden", None, changed)
-        if panel.get("aria-hidden") == "true":
-            _set(panel, "aria-hidden", None, changed)
+        # the panel, and the wrappers right above it that hide it with it (a collapsing animation's
+        # box around the panel); the first one shown ends the climb
+        for el in (panel, *islice(panel.iterancestors(), _WRAPPERS)):
+            if not _show(el, changed) and el is not panel:
+                break
+
+
+def _show(el: etree._Element, changed: list[tuple[etree._Element, str, str | None]]) -> bool:
+    """Undo the ways ``el`` is hidden that trafilatura reads; whether it was hidden at all.
+
+    A shown element loses its whole inline style: a collapsed panel's style is the collapsed state
+    (``height:0``, ``opacity:0``, ``overflow:hidden``, the last of which trafilatura also reads as
+    hiding), and a stylesheet's hiding class loses the whole class, as trafilatura reads parts of
+    words in it."""
+    style = el.get("style") or ""
+    hiding_class = bool(_HIDING_CLASS.search(el.get("class") or ""))
+    if not (_HIDING_STYLE.search(style) or "hidden" in el.attrib or el.get("aria-hidden") == "true"
+            or hiding_class):
+        return False
+    for attr in ("style", "hidden", "aria-hidden", *(("class",) if hiding_class else ())):
+        if attr in el.attrib:
+            _set(el, attr, None, changed)
+    return True
