@@ -2,7 +2,8 @@
 
 trafilatura decides what is boilerplate partly by names and by hiding, read from the raw markup:
 an element whose class starts with "comment" is a comment thread, an element hidden by a
-``hidden`` attribute, ``aria-hidden`` or an inline ``display:none`` is not shown. Two kinds of
+``hidden`` attribute, ``aria-hidden``, an inline ``display:none`` (or ``overflow:hidden``) or a
+class word such as "hidden" is not shown. Two kinds of
 page break those readings in ways a reader never sees (measured on the WCXB dev pages,
 ``bench/README.md``):
 
@@ -11,8 +12,9 @@ page break those readings in ways a reader never sees (measured on the WCXB dev 
   the whole story with it;
 - the panels of an accordion or of tabs, collapsed until the reader opens them (a guide's steps,
   a product's sections): hidden in the markup, they are the page's content as much as the heading
-  that opens them. A panel is known by the button that names it (``aria-controls``); a hidden
-  block that no control opens (a modal, a script's template) stays hidden. HTML's own disclosure
+  that opens them. A panel is known by the button that names it (``aria-controls``), and is shown
+  with the collapsing wrappers right above it; a hidden block that no control opens (a modal, a
+  script's template) stays hidden. HTML's own disclosure
   widget, ``<details>``, is read without its class and id, which trafilatura would take for
   boilerplate ("expandable", "collapsible").
 
