@@ -356,3 +356,116 @@ def test_panels_hidden_by_a_class_or_inside_a_hidden_wrapper_are_shown() -> None
     assert "display:none" in root.get_element_by_id("accordion-panel-2").getparent().get("style")
     body = extract(page, "https://homeguides.example/solar/sizes/")["body"]
     assert STEPS[0][1] in body and STEPS[1][1] in body
+
+
+# a guide as softjourn.com prints it: paragraphs in <p>, but each section's "Updates:" box written
+# as a <div> of text, and a call-to-action banner after it
+GUIDE_PAGE = """<html><head><title>Choosing a programming language | Field Guides</title></head>
+<body class="pageWrapper"><main id="app1"><div class="content" id="content"><div class="small-headings">
+<div class="main container"><div class="main-content">
+<h1>Choosing a programming language for a new project</h1>
+<div class="editor-content clearfix height-image" id="article-content">
+{intro}
+{sections}
+</div>
+<div class="author-box"><div class="author-bio">Dana Okafor writes about software teams and the tools they
+choose, and has led engineering groups at two logistics companies over the last decade.</div>
+<div class="author-bio-more">Before that she taught programming to adult learners for five years, which is
+where most of her opinions about readable code were formed.</div></div>
+</div></div></div></div></main>
+<footer><p>Field Guides, 2026</p></footer></body></html>"""
+GUIDE_SECTION = """<h2>{name}</h2>
+<p>{first}</p>
+<div class="special-container" style="background: #f4f5f7; border: none; padding: 30px;"><strong>Updates:</strong>&nbsp;{update}</div>
+<p><div class="article-banner"><div class="title-link-banner-gradient banner-wrap"><div class="row">
+<div class="col-md-12 article-content"><div class="title"> {banner} </div>
+<div class="link button-animation"><div class="button-wrap"><a href="/contact" class="btn px-0 py-2">
+<div class="text white">get in touch</div></a></div></div></div></div></div></div></p>
+<p>{second}</p>"""
+GUIDE_SECTIONS = [
+    ("Python", "Python remains the first choice for data work, with libraries for nearly every kind of "
+     "analysis and a large pool of developers who already know them well.",
+     "The latest release speeds up the interpreter again and makes the optional free-threaded build easier "
+     "to try, which matters most for services that spend their time waiting on many small tasks.",
+     "Need Python expertise for your next data project? Our developers are ready to help.",
+     "Its weak points are start-up time and memory use, which rarely matter for analysis but can matter "
+     "for small command-line tools that are run thousands of times a day."),
+    ("Go", "Go is built for network services: a single binary, fast compilation and a standard library that "
+     "covers most of what a web service needs without extra packages.",
+     "Recent releases improved the garbage collector's pauses and added iterator functions to the standard "
+     "library, so code that walks large collections is shorter than it used to be.",
+     "Looking for skilled Go developers? Our team can build and run your services.",
+     "Teams that come from dynamic languages sometimes find its error handling verbose, though most say "
+     "after a few months that the explicit checks make failures easier to trace."),
+]
+
+
+GUIDE_INTRO = (
+    "<p>Choosing a programming language is rarely a matter of taste alone: the project's size, the "
+    "team's experience, the libraries it needs and the years it must be maintained all weigh on it.</p>"
+    "<p>This guide looks at the languages our teams are asked for most often, what changed in each this "
+    "year, and the questions worth asking before a first line of code is written.</p>")
+
+
+def _guide(sections: list[tuple[str, str, str, str, str]], intro: str = GUIDE_INTRO) -> str:
+    return GUIDE_PAGE.format(intro=intro, sections="\n".join(
+        GUIDE_SECTION.format(name=name, first=first, update=update, banner=banner, second=second)
+        for name, first, update, banner, second in sections))
+
+
+def test_paragraphs_written_as_divs_between_the_story_paragraphs_are_kept() -> None:
+    """trafilatura reads a ``<div>`` of text only on a page with almost no ``<p>`` text: the
+    "Updates:" boxes of a guide written in ``<p>`` paragraphs are lost unless read as paragraphs."""
+    page = _guide(GUIDE_SECTIONS)
+    root = parse_source(page_source(page))
+    assert root is not None
+    updates = [update for _, _, update, _, _ in GUIDE_SECTIONS]
+    assert not any(update in (fallback_body(root, None) or "") for update in updates)  # trafilatura
+    texts = paragraph_texts(root)
+    prose = [p for p, text in texts.items() if _prose(text)]
+    with as_displayed_for_trafilatura(prose[0], root, page_source(page), (), prose[-1],
+                                      sum(len(text) for text in texts.values())) as displayed:
+        assert all(update in (fallback_body(root, None) or "") for update in updates)
+    assert displayed.paragraph_chars > 0
+    # the page is put back as it was
+    assert len(root.xpath("//div[@class='special-container']")) == 2
+    record = extract(page, "https://fieldguides.example/choosing-a-language/")
+    body = record["body"]
+    order = [body.find(text) for section in GUIDE_SECTIONS for text in (section[1], section[2], section[4])]
+    assert -1 not in order and order == sorted(order), body
+    # the author's bio after the story is a text div too, and stays out
+    assert "Dana Okafor" not in body and "adult learners" not in body
+
+
+def test_a_lone_text_div_between_paragraphs_is_not_read_as_one() -> None:
+    """One text box amid a story's paragraphs is more often a call to action than a paragraph: it
+    is left to trafilatura as it is (two are read, as in the test above)."""
+    name, first, _, banner, second = GUIDE_SECTIONS[0]
+    lone = (name, first, "Not sure where to start? Download our free guide to the twelve questions to ask "
+            "before you hire a development team.", banner, second)
+    page = _guide([lone, (GUIDE_SECTIONS[1][0], GUIDE_SECTIONS[1][1], "", "", GUIDE_SECTIONS[1][4])])
+    root = parse_source(page_source(page))
+    assert root is not None
+    texts = paragraph_texts(root)
+    prose = [p for p, text in texts.items() if _prose(text)]
+    with as_displayed_for_trafilatura(prose[0], root, page_source(page), (), prose[-1],
+                                      sum(len(text) for text in texts.values())) as displayed:
+        assert "Download our free guide" not in (fallback_body(root, None) or "")
+    assert displayed.paragraph_chars == 0
+
+
+def test_text_divs_are_left_to_trafilatura_on_a_page_with_little_paragraph_text() -> None:
+    """Under about a thousand characters of ``<p>`` text trafilatura reads text divs itself;
+    renaming them would switch that reading off, so nothing is renamed."""
+    page = _guide(GUIDE_SECTIONS, intro="")
+    root = parse_source(page_source(page))
+    assert root is not None
+    texts = paragraph_texts(root)
+    prose = [p for p, text in texts.items() if _prose(text)]
+    total = sum(len(text) for text in texts.values())
+    assert total < 1000
+    updates = [update for _, _, update, _, _ in GUIDE_SECTIONS]
+    with as_displayed_for_trafilatura(prose[0], root, page_source(page), (), prose[-1], total) as displayed:
+        assert len(root.xpath("//div[@class='special-container']")) == 2
+        assert all(update in (fallback_body(root, None) or "") for update in updates)
+    assert displayed.paragraph_chars == 0

@@ -30,7 +30,9 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .dom import html_parser
+from .text import PROSE_CHARS as _PROSE_CHARS
 from .text import clean_inline, element_text
+from .text import is_prose as _prose
 from .trafilatura_input import as_displayed_for_trafilatura
 from .xpath_guards import faster_xpaths
 
@@ -335,9 +337,6 @@ def _standalone(container: etree._Element) -> Iterator[lxml_html.HtmlElement]:
 
 
 _WORDS = re.compile(r"\w+")
-# a prose paragraph: at least this long and ending like a sentence
-_PROSE_CHARS = 100
-_SENTENCE_END = (".", "!", "?", ":", '"', "\u201d", ")")
 
 
 def _words(text: str) -> str:
@@ -380,10 +379,6 @@ _RESTORE_SHARE = 0.05
 _SCAN_BUDGET = 256_000_000
 # characters from the middle of a paragraph looked up in trafilatura's text (the cheap check)
 _PROBE_CHARS = 32
-
-
-def _prose(text: str) -> bool:
-    return len(text) >= _PROSE_CHARS and text.rstrip().endswith(_SENTENCE_END)
 
 
 def _drops_inner_prose(primary: str, texts: Iterable[str]) -> bool:
@@ -498,6 +493,7 @@ def general_body(html: str | bytes, url: str | None, root: etree._Element | None
     the container handed to trafilatura must hold it.
     """
     total = 0
+    divs_read = False
     texts: dict[etree._Element, str] = {}
     if root is None:
         primary = fallback_body(html, url)
@@ -507,18 +503,24 @@ def general_body(html: str | bytes, url: str | None, root: etree._Element | None
         lengths = {p: len(text) for p, text in texts.items()}
         total = sum(lengths.values())
         container = content_container(root, anchor, total, lengths)
-        lead = next((p for p, text in texts.items() if _prose(text)), None)
+        prose = [p for p, text in texts.items() if _prose(text)]
+        lead = prose[0] if prose else None
         with as_displayed_for_trafilatura(lead, root if container is None else container,
-                                          html if isinstance(html, bytes) else None, disclosures):
+                                          html if isinstance(html, bytes) else None, disclosures,
+                                          prose[-1] if prose else None, total) as displayed:
             if container is None:
                 primary = fallback_body(root, url)
             else:
                 with _standalone(container) as document:
                     primary = fallback_body(document, url)
-    if primary and root is not None and len(primary) >= max(_SHORT, _PARAGRAPH_SHARE * total):
+        divs_read = displayed.paragraph_chars > 0
+    if (primary and root is not None and not divs_read
+            and len(primary) >= max(_SHORT, _PARAGRAPH_SHARE * total)):
         # a truncated pick is short, absolutely or against the page's own paragraph text; on
         # the WCXB dev pages every pick resiliparse replaced was, and skipping resiliparse
-        # elsewhere saves its whole second parse of the page
+        # elsewhere saves its whole second parse of the page. A page whose text divs were read
+        # as paragraphs is not skipped: they lengthen trafilatura's text past this test while
+        # the rest of a story written in divs (short lines, lists) may still be missing
         if not _drops_inner_prose(primary, texts.values()):
             return _drop_furniture(primary) or None, "fallback:trafilatura"
         backup = _resiliparse_text(html, _opening(primary))

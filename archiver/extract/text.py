@@ -14,6 +14,17 @@ import unicodedata
 
 from lxml import etree
 
+# a paragraph of prose, as the general fallback tells the story's paragraphs from furniture: at
+# least this long and ending like a sentence
+PROSE_CHARS = 100
+SENTENCE_END = (".", "!", "?", ":", '"', "\u201d", ")")
+
+
+def is_prose(text: str) -> bool:
+    """Whether ``text`` (whitespace collapsed) reads as a paragraph of prose."""
+    return len(text) >= PROSE_CHARS and text.rstrip().endswith(SENTENCE_END)
+
+
 SKIP_TAGS = frozenset(
     {
         "script", "style", "noscript", "form", "button", "iframe", "svg", "template", "select",

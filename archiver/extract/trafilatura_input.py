@@ -16,7 +16,13 @@ page break those readings in ways a reader never sees (measured on the WCXB dev 
   with the collapsing wrappers right above it; a hidden block that no control opens (a modal, a
   script's template) stays hidden. HTML's own disclosure
   widget, ``<details>``, is read without its class and id, which trafilatura would take for
-  boilerplate ("expandable", "collapsible").
+  boilerplate ("expandable", "collapsible");
+- a paragraph of the story written as a ``<div>`` of text (an "Updates:" box, an accordion's
+  answer, a page builder's text block): trafilatura takes a text-bearing ``<div>`` only from a page
+  with almost no ``<p>`` text, so on a story of ``<p>`` paragraphs the ones written as ``<div>``
+  are lost. Between the story's first and last prose paragraph, a ``<div>`` holding only text and
+  inline markup, long and ending like a sentence, is read as a ``<p>``. Outside that stretch such
+  divs are mostly furniture (author bios, teaser cards, calls to subscribe) and stay divs.
 
 The changes are made on the tree lent to trafilatura (which copies it before its own work) and
 undone on leaving, so every other stage reads the page as parsed.
@@ -28,9 +34,11 @@ import contextlib
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from itertools import islice
+from itertools import islice, pairwise
 
 from lxml import etree
+
+from .text import is_prose
 
 # the names trafilatura takes for a reader-comment section (its ``REMOVE_COMMENTS_XPATH``, which it
 # applies to the raw page when comments are not extracted)
@@ -55,23 +63,51 @@ _WRAPPERS = 2
 _MAX_PANELS = 500
 _MAX_REPEATED = 50
 _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# a ``<div>`` read as a paragraph: only text and these inline elements in it, and the text prose
+# (``text.is_prose``: as long as, and ending like, the story's paragraphs)
+_INLINE = frozenset({"a", "abbr", "b", "bdi", "br", "cite", "code", "em", "font", "i", "kbd",
+                     "mark", "q", "s", "small", "span", "strong", "sub", "sup", "time", "u", "wbr"})
+# a story written in such divs has several; a lone text box between its paragraphs is more often a
+# call to action ("Download our guide...", "Sign up to join..."): on the WCXB dev pages, of 15
+# pages whose body F1 the renaming of one such div changed, 10 lost
+_MIN_DIV_PARAGRAPHS = 2
+# trafilatura reads text-bearing divs itself when a page's ``<p>`` text is under three times its
+# ``min_extracted_size`` (250): below this, renaming them would turn that reading off instead
+_DIV_MODE_CHARS = 1000
+_STRING_VALUE = etree.XPath("string()", smart_strings=False)
+
+
+class Displayed:
+    """What was changed for trafilatura that the caller's own measures should count."""
+
+    def __init__(self) -> None:
+        # characters of the ``<div>`` paragraphs read as ``<p>`` (part of the page's paragraph text)
+        self.paragraph_chars = 0
 
 
 @contextlib.contextmanager
 def as_displayed_for_trafilatura(lead: etree._Element | None, tree: etree._Element,
                                  source: bytes | None,
-                                 disclosures: Sequence[etree._Element] = ()) -> Iterator[None]:
+                                 disclosures: Sequence[etree._Element] = (),
+                                 last_prose: etree._Element | None = None,
+                                 paragraph_chars: int = 0) -> Iterator[Displayed]:
     """While trafilatura reads ``tree`` (the page or the container it is lent): the elements around
     ``lead`` (the page's first paragraph of prose) without names trafilatura takes for a comment
-    section, the collapsed panels in ``tree`` that a control names shown, and the page's
-    ``disclosures`` (its ``<details>`` elements) without names at all. Comment threads follow the
-    story, so an element holding its first paragraph is not one. ``source``: the page's bytes,
-    where the controls are looked for.
+    section, the collapsed panels in ``tree`` that a control names shown, the page's
+    ``disclosures`` (its ``<details>`` elements) without names at all, and the text ``<div>``
+    elements between ``lead`` and ``last_prose`` (the page's last paragraph of prose) read as
+    paragraphs when the page has ``paragraph_chars`` of ``<p>`` text enough for trafilatura to
+    skip divs. Comment threads follow the story, so an element holding its first paragraph is not
+    one. ``source``: the page's bytes, where the controls are looked for.
     """
     changed: list[tuple[etree._Element, str, str | None]] = []
+    renamed: list[etree._Element] = []
+    displayed = Displayed()
     try:
         if lead is not None:
             _defuse_comment_names(lead, changed)
+            if last_prose is not None and paragraph_chars >= _DIV_MODE_CHARS:
+                displayed.paragraph_chars = _divs_as_paragraphs(tree, lead, last_prose, renamed)
         if source and b"aria-controls" in source:
             _show_panels(tree, source, changed)
         for details in disclosures[:_MAX_PANELS]:
@@ -80,8 +116,10 @@ def as_displayed_for_trafilatura(lead: etree._Element | None, tree: etree._Eleme
             for attr in ("class", "id"):
                 if details.get(attr) is not None:
                     _set(details, attr, None, changed)
-        yield
+        yield displayed
     finally:
+        for div in renamed:
+            div.tag = "div"
         for el, attr, value in reversed(changed):
             if value is None:
                 el.attrib.pop(attr, None)
@@ -108,6 +146,59 @@ def _defuse_comment_names(lead: etree._Element,
             value = el.get(attr)
             if value and pattern.search(value):
                 _set(el, attr, "story-" + value, changed)
+
+
+def _divs_as_paragraphs(tree: etree._Element, first: etree._Element, last: etree._Element,
+                        renamed: list[etree._Element]) -> int:
+    """Rename to ``p`` the text ``<div>`` elements of ``tree`` between the paragraphs ``first`` and
+    ``last`` (appended to ``renamed``); the characters of their text."""
+    chosen: list[tuple[etree._Element, int]] = []
+    for branch in _stretch(first, last):
+        for div in branch.iter("div"):
+            if any(isinstance(child.tag, str) and child.tag not in _INLINE for child in div):
+                continue
+            text = " ".join(_STRING_VALUE(div).split())
+            if (is_prose(text) and _precedes(first, div) and _precedes(div, last)
+                    and tree in div.iterancestors()):
+                chosen.append((div, len(text)))
+    if len(chosen) < _MIN_DIV_PARAGRAPHS:
+        return 0
+    for div, _ in chosen:
+        renamed.append(div)
+        div.tag = "p"
+    return sum(length for _, length in chosen)
+
+
+def _stretch(first: etree._Element, last: etree._Element) -> list[etree._Element]:
+    """The children of ``first``'s and ``last``'s nearest common ancestor from the one holding
+    ``first`` to the one holding ``last``: all that lies between them, and only a little more (the
+    story, not the page, is searched)."""
+    on_way_to_last = _path_to(last)
+    child = first
+    for parent in first.iterancestors():
+        if parent in on_way_to_last:
+            start, end = parent.index(child), parent.index(on_way_to_last[parent])
+            return list(parent)[start:end + 1]
+        child = parent
+    return []
+
+
+def _path_to(el: etree._Element) -> dict[etree._Element, etree._Element]:
+    """Each ancestor of ``el`` and its child on the way down to ``el``."""
+    return {parent: child for child, parent in pairwise((el, *el.iterancestors()))}
+
+
+def _precedes(el: etree._Element, other: etree._Element) -> bool:
+    """Whether ``el`` ends before ``other`` starts in document order (false when one holds the
+    other): their nearest common ancestor's children on the way to each are compared."""
+    on_way_to_other = _path_to(other)
+    child = el
+    for parent in el.iterancestors():
+        if parent in on_way_to_other:
+            child_of_other = on_way_to_other[parent]
+            return child is not child_of_other and parent.index(child) < parent.index(child_of_other)
+        child = parent
+    return False
 
 
 def _show_panels(tree: etree._Element, source: bytes,
