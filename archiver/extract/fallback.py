@@ -30,6 +30,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .dom import html_parser
+from .section_headings import HEADING_TAGS, restore_headings
 from .text import PROSE_CHARS as _PROSE_CHARS
 from .text import clean_inline, element_text
 from .text import is_prose as _prose
@@ -250,19 +251,27 @@ def _is_container(el: etree._Element) -> bool:
 
 
 def paragraph_texts(root: etree._Element,
-                    disclosures: list[etree._Element] | None = None) -> dict[etree._Element, str]:
+                    disclosures: list[etree._Element] | None = None,
+                    blocks: list[etree._Element] | None = None) -> dict[etree._Element, str]:
     """Each ``<p>`` of the page and its text, whitespace collapsed, in document order (read once,
     for the page's total, every container's share of it and ``_drops_inner_prose``).
 
-    ``disclosures``, when given, receives the page's ``<details>`` elements, found by the same walk
-    (lxml's walk by tag names costs less than the XPath ``//p`` alone).
+    ``disclosures``, when given, receives the page's ``<details>`` elements, and ``blocks`` its
+    ``<p>`` and ``<h2>``-``<h6>`` elements in document order (for ``restore_headings``), found by
+    the same walk (lxml's walk by tag names costs less than the XPath ``//p`` alone).
     """
     texts: dict[etree._Element, str] = {}
-    for el in root.iter("p", "details"):
+    tags = ("p", "details", *(HEADING_TAGS if blocks is not None else ()))
+    for el in root.iter(*tags):
         if el.tag == "p":
             texts[el] = " ".join(_STRING_VALUE(el).split())
-        elif disclosures is not None:
-            disclosures.append(el)
+            if blocks is not None:
+                blocks.append(el)
+        elif el.tag == "details":
+            if disclosures is not None:
+                disclosures.append(el)
+        elif blocks is not None:
+            blocks.append(el)
     return texts
 
 
@@ -499,7 +508,8 @@ def general_body(html: str | bytes, url: str | None, root: etree._Element | None
         primary = fallback_body(html, url)
     else:
         disclosures: list[etree._Element] = []
-        texts = paragraph_texts(root, disclosures)
+        blocks: list[etree._Element] = []
+        texts = paragraph_texts(root, disclosures, blocks)
         lengths = {p: len(text) for p, text in texts.items()}
         total = sum(lengths.values())
         container = content_container(root, anchor, total, lengths)
@@ -514,6 +524,8 @@ def general_body(html: str | bytes, url: str | None, root: etree._Element | None
                 with _standalone(container) as document:
                     primary = fallback_body(document, url)
         divs_read = displayed.paragraph_chars > 0
+        if primary:
+            primary = restore_headings(primary, blocks, texts)
     if (primary and root is not None and not divs_read
             and len(primary) >= max(_SHORT, _PARAGRAPH_SHARE * total)):
         # a truncated pick is short, absolutely or against the page's own paragraph text; on
