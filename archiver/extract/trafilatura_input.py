@@ -38,7 +38,7 @@ from itertools import islice, pairwise
 
 from lxml import etree
 
-from .text import is_prose
+from .text import PROSE_CHARS, is_prose
 
 # the names trafilatura takes for a reader-comment section (its ``REMOVE_COMMENTS_XPATH``, which it
 # applies to the raw page when comments are not extracted)
@@ -155,12 +155,16 @@ def _divs_as_paragraphs(tree: etree._Element, first: etree._Element, last: etree
     chosen: list[tuple[etree._Element, int]] = []
     for branch in _stretch(first, last):
         for div in branch.iter("div"):
-            if any(isinstance(child.tag, str) and child.tag not in _INLINE for child in div):
-                continue
-            text = " ".join(_STRING_VALUE(div).split())
-            if (is_prose(text) and _precedes(first, div) and _precedes(div, last)
-                    and tree in div.iterancestors()):
-                chosen.append((div, len(text)))
+            for child in div:  # a loop, not any(): this runs for every div of the story
+                if isinstance(child.tag, str) and child.tag not in _INLINE:
+                    break
+            else:
+                if not len(div) and len(div.text or "") < PROSE_CHARS:
+                    continue  # a short leaf, the common case, known without the string value
+                text = " ".join(_STRING_VALUE(div).split())
+                if (is_prose(text) and _precedes(first, div) and _precedes(div, last)
+                        and tree in div.iterancestors()):
+                    chosen.append((div, len(text)))
     if len(chosen) < _MIN_DIV_PARAGRAPHS:
         return 0
     for div, _ in chosen:
