@@ -10,6 +10,8 @@ is the whole-page case.
 
 from __future__ import annotations
 
+import time
+
 from lxml import etree
 
 from archiver.extract import extract
@@ -469,3 +471,24 @@ def test_text_divs_are_left_to_trafilatura_on_a_page_with_little_paragraph_text(
         assert len(root.xpath("//div[@class='special-container']")) == 2
         assert all(update in (fallback_body(root, None) or "") for update in updates)
     assert displayed.paragraph_chars == 0
+
+
+def test_a_hostile_page_of_text_divs_renames_a_bounded_number_in_bounded_work() -> None:
+    """20,000 prose divs side by side between two paragraphs: at most 500 are read as paragraphs,
+    the check of where each lies is not repeated for the divs between the outer branches, and the
+    page is put back."""
+    divs = "".join(f"<div>Text block number {i} of a page written to be as heavy as it can be for the "
+                   "extractor, ending like a sentence.</div>" for i in range(20_000))
+    page = (f"<html><body><article><p>{LONG_STORY[0]}</p><section>{divs}</section>"
+            f"<p>{LONG_STORY[1]}</p></article></body></html>")
+    root = parse_source(page_source(page))
+    assert root is not None
+    texts = paragraph_texts(root)
+    prose = [p for p, text in texts.items() if _prose(text)]
+    started = time.process_time()
+    with as_displayed_for_trafilatura(prose[0], root, page_source(page), (), prose[-1],
+                                      sum(len(text) for text in texts.values()) + 1000) as displayed:
+        renamed = len(root.xpath("//section/p"))
+    assert time.process_time() - started < 5
+    assert 2 <= renamed <= 500 and displayed.paragraph_chars > 0
+    assert not root.xpath("//section/p") and len(root.xpath("//section/div")) == 20_000

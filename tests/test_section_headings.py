@@ -129,3 +129,14 @@ def test_a_page_of_thousands_of_headings_is_read_in_bounded_work() -> None:
     assert time.process_time() - started < 5
     added = restored.count("Heading number")
     assert 0 < added <= 300
+
+
+def test_headings_far_from_any_paragraph_are_looked_at_in_bounded_work() -> None:
+    """Hundreds of headings followed by a hundred thousand empty paragraphs: each heading's
+    neighbours are looked for nearby only."""
+    story = "".join(f"<h2>Heading number {i} of the page</h2>" for i in range(300)) + "<p></p>" * 100_000
+    page = PAGE.format(story=f"<p>{INTRO}</p>{story}<p>{SECTIONS[0][1][0]}</p>")
+    primary = f"{INTRO}\n\n{SECTIONS[0][1][0]}"
+    started = time.process_time()
+    assert _restored(primary, page) == primary  # no heading has its kept paragraphs near it
+    assert time.process_time() - started < 5

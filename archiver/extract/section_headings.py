@@ -26,8 +26,10 @@ HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 # a heading worth restoring: at least two words, and no longer than a heading is
 _MIN_WORDS = 2
 _MAX_CHARS = 200
-# at most this many headings are looked at on one page (a hostile page may have thousands)
+# at most this many headings are looked at on one page (a hostile page may have thousands), and a
+# heading's paragraphs are looked for at most this many blocks away (they are its neighbours)
 _MAX_HEADINGS = 300
+_NEAR = 50
 _WORDS = re.compile(r"\w+")
 _STRING_VALUE = etree.XPath("string()", smart_strings=False)
 
@@ -63,9 +65,10 @@ def restore_headings(primary: str, blocks: Sequence[etree._Element],
         return primary
     before: dict[int, list[str]] = {}
     for position, text in candidates:
-        previous = _kept_index(blocks, range(position - 1, -1, -1), texts, where)
-        following = _kept_index(blocks, range(position + 1, len(blocks)), texts, where,
-                                sibling_of=blocks[position])
+        previous = _kept_index(blocks, range(position - 1, max(-1, position - 1 - _NEAR), -1),
+                               texts, where)
+        following = _kept_index(blocks, range(position + 1, min(len(blocks), position + 1 + _NEAR)),
+                                texts, where, sibling_of=blocks[position])
         if previous is not None and following is not None and previous < following:
             before.setdefault(following, []).append(text)
     if not before:

@@ -153,7 +153,11 @@ def _divs_as_paragraphs(tree: etree._Element, first: etree._Element, last: etree
     """Rename to ``p`` the text ``<div>`` elements of ``tree`` between the paragraphs ``first`` and
     ``last`` (appended to ``renamed``); the characters of their text."""
     chosen: list[tuple[etree._Element, int]] = []
-    for branch in _stretch(first, last):
+    branches = _stretch(first, last)
+    for number, branch in enumerate(branches):
+        # only the two outer branches hold the paragraphs themselves, and may hold divs before
+        # the first or after the last
+        outer = number in (0, len(branches) - 1)
         for div in branch.iter("div"):
             for child in div:  # a loop, not any(): this runs for every div of the story
                 if isinstance(child.tag, str) and child.tag not in _INLINE:
@@ -162,9 +166,13 @@ def _divs_as_paragraphs(tree: etree._Element, first: etree._Element, last: etree
                 if not len(div) and len(div.text or "") < PROSE_CHARS:
                     continue  # a short leaf, the common case, known without the string value
                 text = " ".join(_STRING_VALUE(div).split())
-                if (is_prose(text) and _precedes(first, div) and _precedes(div, last)
-                        and tree in div.iterancestors()):
+                if (is_prose(text) and tree in div.iterancestors()
+                        and (not outer or _precedes(first, div) and _precedes(div, last))):
                     chosen.append((div, len(text)))
+                    if len(chosen) >= _MAX_PANELS:
+                        break
+        if len(chosen) >= _MAX_PANELS:
+            break
     if len(chosen) < _MIN_DIV_PARAGRAPHS:
         return 0
     for div, _ in chosen:
