@@ -502,7 +502,7 @@ def general_body(html: str | bytes, url: str | None, root: etree._Element | None
     the container handed to trafilatura must hold it.
     """
     total = 0
-    divs_read = False
+    divs_read = 0
     texts: dict[etree._Element, str] = {}
     if root is None:
         primary = fallback_body(html, url)
@@ -523,16 +523,16 @@ def general_body(html: str | bytes, url: str | None, root: etree._Element | None
             else:
                 with _standalone(container) as document:
                     primary = fallback_body(document, url)
-        divs_read = displayed.paragraph_chars > 0
+        divs_read = displayed.paragraph_chars
         if primary:
             primary = restore_headings(primary, blocks, texts)
-    if (primary and root is not None and not divs_read
-            and len(primary) >= max(_SHORT, _PARAGRAPH_SHARE * total)):
+    if (primary and root is not None
+            and len(primary) - divs_read >= max(_SHORT, _PARAGRAPH_SHARE * total)):
         # a truncated pick is short, absolutely or against the page's own paragraph text; on
         # the WCXB dev pages every pick resiliparse replaced was, and skipping resiliparse
-        # elsewhere saves its whole second parse of the page. A page whose text divs were read
-        # as paragraphs is not skipped: they lengthen trafilatura's text past this test while
-        # the rest of a story written in divs (short lines, lists) may still be missing
+        # elsewhere saves its whole second parse of the page. The text divs read as paragraphs
+        # are not counted: they would lengthen trafilatura's text past this test while the rest
+        # of a story written in divs (short lines, lists) may still be missing
         if not _drops_inner_prose(primary, texts.values()):
             return _drop_furniture(primary) or None, "fallback:trafilatura"
         backup = _resiliparse_text(html, _opening(primary))
