@@ -34,6 +34,7 @@ from .section_headings import HEADING_TAGS, restore_headings
 from .text import PROSE_CHARS as _PROSE_CHARS
 from .text import clean_inline, element_text
 from .text import is_prose as _prose
+from .text import word_key as _words
 from .trafilatura_input import as_displayed_for_trafilatura
 from .xpath_guards import faster_xpaths
 
@@ -343,13 +344,6 @@ def _standalone(container: etree._Element) -> Iterator[lxml_html.HtmlElement]:
     finally:
         parent.insert(position, container)
         container.tail = tail
-
-
-_WORDS = re.compile(r"\w+")
-
-
-def _words(text: str) -> str:
-    return " ".join(_WORDS.findall(text.lower()))
 
 
 def _added_prose(primary: str, backup: str) -> int:

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 
 from lxml import etree
 
-from .text import clean_inline
+from .text import clean_inline, word_key
 
 HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 # a heading worth restoring: at least two words, and no longer than a heading is
@@ -32,10 +32,6 @@ _MAX_HEADINGS = 300
 _NEAR = 50
 _WORDS = re.compile(r"\w+")
 _STRING_VALUE = etree.XPath("string()", smart_strings=False)
-
-
-def _key(text: str) -> str:
-    return " ".join(_WORDS.findall(text.lower()))
 
 
 def restore_headings(primary: str, blocks: Sequence[etree._Element],
@@ -60,8 +56,8 @@ def restore_headings(primary: str, blocks: Sequence[etree._Element],
         return primary
     # the same test by words (case, punctuation and spacing aside), and where each paragraph is
     paragraphs = primary.split("\n\n")
-    where = {key: i for i, key in reversed(list(enumerate(map(_key, paragraphs))))}  # first of each
-    if any(_key(text) in where for _, text in candidates):
+    where = {key: i for i, key in reversed(list(enumerate(map(word_key, paragraphs))))}  # first of each
+    if any(word_key(text) in where for _, text in candidates):
         return primary
     before: dict[int, list[str]] = {}
     for position, text in candidates:
@@ -90,7 +86,7 @@ def _kept_index(blocks: Sequence[etree._Element], positions: range,
         el = blocks[position]
         if el.tag != "p":
             continue
-        key = _key(texts.get(el, ""))
+        key = word_key(texts.get(el, ""))
         if not key:
             continue
         if sibling_of is not None and el.getparent() is not sibling_of.getparent():

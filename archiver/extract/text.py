@@ -25,6 +25,15 @@ def is_prose(text: str) -> bool:
     return len(text) >= PROSE_CHARS and text.rstrip().endswith(SENTENCE_END)
 
 
+_WORD = re.compile(r"\w+")
+
+
+def word_key(text: str) -> str:
+    """``text``'s words, lower-cased and joined by single spaces: two extractors' renderings of the
+    same paragraph (spacing, punctuation, case) compare equal by it."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
 SKIP_TAGS = frozenset(
     {
         "script", "style", "noscript", "form", "button", "iframe", "svg", "template", "select",
